@@ -1,0 +1,46 @@
+/**
+ * The audit trail: one JSON line per operation, for the owner to read in the cloud console's logs.
+ * Built from an allow-list of fields, never from the event, so a password cannot get in.
+ */
+import type { Caller } from './authorisation';
+import type { Envelope } from './envelope';
+
+export interface AuditRecord {
+  fn: string;
+  caller: Caller;
+  /** bind / unbind; absent when the call was refused before validation. */
+  action?: string;
+  /** Printer openid, or deliveryId + bizId. */
+  target?: Record<string, string>;
+  attempts: number;
+}
+
+/** The audit line as printed; `audit` is a fixed marker to filter logs by. */
+export interface AuditLine {
+  audit: 'logistics';
+  fn: string;
+  action: string | null;
+  caller: string | null;
+  source: string | null;
+  target: Record<string, string> | null;
+  code: string;
+  errCode: number;
+  attempts: number;
+  durationMs: number;
+}
+
+export function auditLine(record: AuditRecord & { envelope: Envelope; durationMs: number }): string {
+  const line: AuditLine = {
+    audit: 'logistics',
+    fn: record.fn,
+    action: record.action ?? null,
+    caller: record.caller.openid ?? null,
+    source: record.caller.source ?? null,
+    target: record.target ?? null,
+    code: record.envelope.code,
+    errCode: record.envelope.errCode,
+    attempts: record.attempts,
+    durationMs: Math.round(record.durationMs),
+  };
+  return JSON.stringify(line);
+}

@@ -1,0 +1,140 @@
+/**
+ * The errcode catalogue: every code either function can answer with, each listed once.
+ *
+ * Sources: the two docs pages (../shared/docs), WeChat's cloud errcode table (the -501xxx, -601xxx
+ * and -604xxx families the SDK throws), and this project's own refusals, which use the -900xxx range
+ * that neither WeChat nor CloudBase uses.
+ *
+ * `message` is for a person (plain Chinese); the envelope's `errMsg` keeps the technical text.
+ * `retryable` says whether sending the same request again later can succeed.
+ */
+
+export interface CatalogueEntry {
+  readonly errCode: number;
+  /** Stable name, safe to branch on in the page and in other functions. */
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+function entry(errCode: number, code: string, message: string, retryable = false): CatalogueEntry {
+  return Object.freeze({ errCode, code, message, retryable });
+}
+
+/** Project codes: refusals made before any openapi call, and our own time budget. */
+export const ProjectCode = {
+  INVALID_EVENT: -900001,
+  INVALID_PARAM: -900002,
+  ADMINS_NOT_CONFIGURED: -900101,
+  NOT_ADMIN: -900102,
+  NO_CALLER_IDENTITY: -900103,
+  OUTCOME_UNKNOWN: -900201,
+  INTERNAL_ERROR: -900901,
+} as const;
+
+/** The errCode given to anything thrown without a numeric errCode. */
+export const UNKNOWN_ERRCODE = -900999;
+
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  entry(0, 'OK', '操作成功'),
+
+  // Both docs pages.
+  entry(-1, 'WECHAT_SYSTEM_ERROR', '微信系统繁忙，请稍后再试', true),
+  // updatePrinter.
+  entry(9300517, 'INVALID_UPDATE_TYPE', '更新类型不正确，只能是绑定（bind）或解绑（unbind）'),
+  // bindAccount.
+  entry(9300529, 'ALREADY_BOUND', '这个快递账号已经绑定过了，无需重复绑定'),
+  entry(9300530, 'BIZ_ID_NOT_FOUND', '要解绑的客户编码不存在，可能已经解绑过了'),
+  entry(9300531, 'WRONG_ACCOUNT_OR_PASSWORD', '快递公司客户编码或密码不正确，请核对后重试'),
+  entry(9300532, 'UNDER_REVIEW', '绑定申请已提交，正在等待快递公司审核'),
+
+  // Cloud calls (wx-server-sdk openapi).
+  entry(-604100, 'API_NOT_FOUND', '云调用接口不存在，请确认 wx-server-sdk 版本和接口名称'),
+  entry(
+    -604101,
+    'NO_API_PERMISSION',
+    '云函数没有调用此接口的权限：请管理员确认 config.json 已声明该接口并重新上传云函数，权限缓存最长约 10 分钟后生效',
+  ),
+  entry(-604102, 'CLOUD_CALL_TIMEOUT', '云调用超时，请稍后再试', true),
+  entry(-604103, 'CLOUD_CALL_SYSTEM_ERROR', '云调用系统错误，请稍后再试', true),
+  entry(
+    -604104,
+    'ILLEGAL_INVOCATION_SOURCE',
+    '当前调用来源（例如定时触发器）不允许使用云调用，请从小程序端或云函数调用',
+  ),
+
+  // CloudBase resource errors (the SDK's own HTTP layer).
+  entry(-501001, 'CLOUD_SYSTEM_ERROR', '云开发服务暂时不可用（网络或系统错误），请稍后再试', true),
+  entry(-501002, 'CLOUD_RESPONSE_TIMEOUT', '云开发服务响应超时，请稍后再试', true),
+  entry(-501003, 'CLOUD_QUOTA_EXCEEDED', '云开发请求次数超出环境配额，请管理员检查配额'),
+  entry(-501004, 'CLOUD_CONCURRENCY_EXCEEDED', '云开发并发请求过多，请稍后再试', true),
+  entry(-501005, 'CLOUD_ENV_ERROR', '云开发环境信息异常，请管理员检查云环境配置'),
+  entry(-501007, 'CLOUD_INVALID_PARAM', '云开发请求参数错误，请管理员查看云函数日志'),
+  entry(-501009, 'CLOUD_RESOURCE_NOT_FOUND', '操作的云资源不存在或不合法，请管理员检查云环境'),
+
+  // WeChat back-end errors.
+  entry(-601001, 'WECHAT_BACKEND_ERROR', '微信后台系统错误，请稍后再试', true),
+  entry(-601002, 'WECHAT_BACKEND_PARAM_ERROR', '微信后台系统参数错误，请管理员查看云函数日志'),
+  entry(-601003, 'WECHAT_BACKEND_NETWORK_ERROR', '微信后台网络错误，请稍后再试', true),
+  entry(-601004, 'WECHAT_BACKEND_NO_PERMISSION', '没有权限使用该接口，请管理员检查小程序的接口权限'),
+
+  // This project's refusals.
+  entry(ProjectCode.INVALID_EVENT, 'INVALID_EVENT', '请求格式不正确，应为一个对象'),
+  entry(ProjectCode.INVALID_PARAM, 'INVALID_PARAM', '参数不正确'),
+  entry(
+    ProjectCode.ADMINS_NOT_CONFIGURED,
+    'ADMINS_NOT_CONFIGURED',
+    '尚未设置管理员：请在云函数的环境变量 LOGISTICS_ADMIN_OPENIDS 中填写管理员的 openid',
+  ),
+  entry(ProjectCode.NOT_ADMIN, 'NOT_ADMIN', '你不是管理员，无权进行此操作'),
+  entry(
+    ProjectCode.NO_CALLER_IDENTITY,
+    'NO_CALLER_IDENTITY',
+    '无法确认调用者身份，已拒绝：请从小程序端调用，或由管理员开放受信任的服务端来源',
+  ),
+  entry(
+    ProjectCode.OUTCOME_UNKNOWN,
+    'OUTCOME_UNKNOWN',
+    '请求已发出但未在时限内得到答复，结果未知：请稍后刷新确认，再次提交是安全的',
+    true,
+  ),
+  entry(ProjectCode.INTERNAL_ERROR, 'INTERNAL_ERROR', '云函数内部错误，请管理员查看云函数日志'),
+  entry(UNKNOWN_ERRCODE, 'UNKNOWN_ERROR', '发生未知错误，请稍后再试或联系管理员'),
+];
+
+/** Codes that are in no table: named by their family so the page still says something true. */
+const FAMILY_FALLBACKS: ReadonlyArray<{ readonly match: (errCode: number) => boolean; readonly entry: CatalogueEntry }> = [
+  {
+    match: (c) => c <= -604000 && c > -605000,
+    entry: entry(0, 'CLOUD_CALL_ERROR', '云调用失败，请稍后再试或联系管理员'),
+  },
+  {
+    match: (c) => c <= -601000 && c > -602000,
+    entry: entry(0, 'WECHAT_BACKEND_ERROR', '微信后台错误，请稍后再试', true),
+  },
+  {
+    match: (c) => c <= -501000 && c > -502000,
+    entry: entry(0, 'CLOUD_RESOURCE_ERROR', '云开发服务错误，请稍后再试或联系管理员'),
+  },
+];
+
+const BY_ERRCODE: ReadonlyMap<number, CatalogueEntry> = new Map(CATALOGUE.map((e) => [e.errCode, e]));
+
+/**
+ * The entry for an errCode. A code in no table gets its family's entry, or UNKNOWN_ERROR; either
+ * way the returned entry carries the errCode asked for, so the caller never loses the real code.
+ */
+export function describeErrCode(errCode: number): CatalogueEntry {
+  const known = BY_ERRCODE.get(errCode);
+  if (known) return known;
+  const family = FAMILY_FALLBACKS.find((f) => f.match(errCode))?.entry;
+  const base = family ?? BY_ERRCODE.get(UNKNOWN_ERRCODE)!;
+  return { ...base, errCode };
+}
+
+/** The entry for a stable code name (project refusals are built this way). */
+export function entryForCode(code: string): CatalogueEntry {
+  const found = CATALOGUE.find((e) => e.code === code);
+  if (!found) throw new Error(`no catalogue entry named ${code}`);
+  return found;
+}

@@ -1,0 +1,60 @@
+/**
+ * The retry policy for transient failures.
+ *
+ * A WeChat cloud function is killed at its time limit (3 s by default) and the caller then gets a
+ * platform error instead of our envelope. So every call runs inside a time budget that ends well
+ * before that limit: attempts are bounded, spaced by a jittered exponential backoff, and a retry is
+ * only started when enough budget is left for it to finish. The SDK's own request timeout is set
+ * below the budget, so one hung request cannot use it all.
+ *
+ * What is transient is the catalogue's `retryable` flag (one place for that fact).
+ */
+export interface RetryPolicy {
+  /** Attempts at most, the first included. */
+  maxAttempts: number;
+  /** Backoff before retry n (n = 1, 2, …) is baseDelayMs * 2^(n-1), jittered by ±jitterRatio. */
+  baseDelayMs: number;
+  jitterRatio: number;
+  /** Total time from the function's start to its answer; a call still running then is abandoned. */
+  timeBudgetMs: number;
+  /** wx-server-sdk's per-request timeout (cloud.init({ timeout })). */
+  requestTimeoutMs: number;
+  /** A retry is not started with less budget left than this. */
+  minAttemptMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  jitterRatio: 0.2,
+  timeBudgetMs: 2500,
+  requestTimeoutMs: 1500,
+  minAttemptMs: 300,
+});
+
+function positiveInteger(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  const parsed = Number(value);
+  return parsed > 0 ? parsed : undefined;
+}
+
+/**
+ * The policy for this deployment. An owner who raises the function's time limit raises
+ * LOGISTICS_TIME_BUDGET_MS with it; the request timeout follows at 60 % of the budget unless
+ * LOGISTICS_REQUEST_TIMEOUT_MS says otherwise.
+ */
+export function readRetryPolicy(env: Readonly<Record<string, string | undefined>>): RetryPolicy {
+  const timeBudgetMs = positiveInteger(env.LOGISTICS_TIME_BUDGET_MS) ?? DEFAULT_RETRY_POLICY.timeBudgetMs;
+  const requestTimeoutMs =
+    positiveInteger(env.LOGISTICS_REQUEST_TIMEOUT_MS) ??
+    (env.LOGISTICS_TIME_BUDGET_MS === undefined ? DEFAULT_RETRY_POLICY.requestTimeoutMs : Math.round(timeBudgetMs * 0.6));
+  const maxAttempts = positiveInteger(env.LOGISTICS_MAX_ATTEMPTS) ?? DEFAULT_RETRY_POLICY.maxAttempts;
+  return { ...DEFAULT_RETRY_POLICY, timeBudgetMs, requestTimeoutMs: Math.min(requestTimeoutMs, timeBudgetMs), maxAttempts };
+}
+
+/** The pause before retry number `retry` (1 for the second attempt); `random` is in [0, 1). */
+export function backoffDelayMs(policy: RetryPolicy, retry: number, random: number): number {
+  const base = policy.baseDelayMs * 2 ** (retry - 1);
+  const jitter = base * policy.jitterRatio * (2 * random - 1);
+  return Math.max(0, Math.round(base + jitter));
+}
