@@ -137,9 +137,11 @@ function validate<Params>(fn: string, schema: v.GenericSchema<unknown, Params>, 
   if (!fields) {
     return { ok: false, envelope: refusalEnvelope('INVALID_EVENT', `${fn}:fail event must be an object`) };
   }
-  const result = v.safeParse(schema, fields, { abortEarly: true });
+  const result = v.safeParse(schema, fields);
   if (result.success) return { ok: true, params: result.output };
-  return { ok: false, envelope: refusalForIssue(fn, result.issues[0]) };
+  // An unknown field explains the rest (update_type sent for updateType), so it is named first.
+  const unknownField = result.issues.find((issue) => issue.type === 'strict_object' && issue.received !== 'undefined' && issue.path);
+  return { ok: false, envelope: refusalForIssue(fn, unknownField ?? result.issues[0]) };
 }
 
 /**
