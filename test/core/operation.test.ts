@@ -1,49 +1,15 @@
 /**
  * The operation runner with a scripted openapi: each test says what the "SDK" answers or throws on
- * each attempt, and checks the envelope, the attempts made and the audit line. The SDK itself is
- * exercised for real in test/integration against the local cloud.
+ * each attempt, and checks the envelope, the attempts made and the audit line.
  */
-import { runOperation, type OpenapiResult, type OperationDeps } from '../../core/operation';
+import { runOperation } from '../../core/operation';
 import { bindAccountOperation, updatePrinterOperation } from '../../core/operations';
-import type { Caller } from '../../core/authorisation';
-import type { AuditLine } from '../../core/audit';
+import { ADMIN_OPENID, scriptedDeps, sdkError } from '../support/scripted-deps';
 
-type Answer = OpenapiResult | { throws: unknown } | 'hang';
-
-const ADMIN = 'oAdmin';
+const ADMIN = ADMIN_OPENID;
 const PASSWORD = 'S3cret-pass';
 const bindEvent = { type: 'bind', bizId: 'shop-001', deliveryId: 'YUNDA', password: PASSWORD };
-
-function sdkError(errCode: number, errMsg = `openapi.logistics.bindAccount:fail errcode ${errCode}`) {
-  return { throws: Object.assign(new Error(errMsg), { errCode, errMsg }) };
-}
-
-function harness(answers: Answer[], options: { caller?: Caller; env?: Record<string, string> } = {}) {
-  let clock = 0;
-  const calls: unknown[] = [];
-  const logs: string[] = [];
-  const sleeps: number[] = [];
-  const deps: OperationDeps<any> = {
-    identify: () => options.caller ?? { openid: ADMIN, source: 'wx_client' },
-    env: { LOGISTICS_ADMIN_OPENIDS: ADMIN, ...options.env },
-    call: async (params) => {
-      calls.push(params);
-      const answer = answers[calls.length - 1] ?? { errCode: 0, errMsg: 'ok' };
-      if (answer === 'hang') return new Promise<OpenapiResult>(() => undefined);
-      if ('throws' in answer) throw answer.throws;
-      return answer;
-    },
-    log: (line) => logs.push(line),
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
-    random: () => 0.5,
-  };
-  const audit = () => logs.map((line) => JSON.parse(line) as AuditLine);
-  return { deps, calls, logs, sleeps, audit };
-}
+const harness = scriptedDeps;
 
 describe('runOperation', () => {
   test('success: one call with exactly the documented params, an ok envelope and one audit line', async () => {

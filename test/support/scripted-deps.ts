@@ -1,0 +1,43 @@
+/**
+ * OperationDeps for the pure runner with a scripted openapi and a virtual clock: each attempt's
+ * answer (resolve, throw or hang) comes from the script; sleeps advance the clock at once. The real
+ * SDK is exercised in test/integration against the local cloud.
+ */
+import type { Caller } from '../../core/authorisation';
+import type { AuditLine } from '../../core/audit';
+import type { OpenapiResult, OperationDeps } from '../../core/operation';
+
+export type ScriptedAnswer = OpenapiResult | { throws: unknown } | 'hang';
+
+export const ADMIN_OPENID = 'oAdmin';
+
+export function sdkError(errCode: number, errMsg = `openapi.logistics.bindAccount:fail errcode ${errCode}`): ScriptedAnswer {
+  return { throws: Object.assign(new Error(errMsg), { errCode, errMsg }) };
+}
+
+export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: Caller; env?: Record<string, string> } = {}) {
+  let clock = 0;
+  const calls: unknown[] = [];
+  const logs: string[] = [];
+  const sleeps: number[] = [];
+  const deps: OperationDeps<any> = {
+    identify: () => options.caller ?? { openid: ADMIN_OPENID, source: 'wx_client' },
+    env: { LOGISTICS_ADMIN_OPENIDS: ADMIN_OPENID, ...options.env },
+    call: async (params) => {
+      calls.push(params);
+      const answer = answers[calls.length - 1] ?? { errCode: 0, errMsg: 'ok' };
+      if (answer === 'hang') return new Promise<OpenapiResult>(() => undefined);
+      if ('throws' in answer) throw answer.throws;
+      return answer;
+    },
+    log: (line) => logs.push(line),
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    random: () => 0.5,
+  };
+  const audit = () => logs.map((line) => JSON.parse(line) as AuditLine);
+  return { deps, calls, logs, sleeps, audit };
+}
