@@ -1,0 +1,95 @@
+/**
+ * What the result panel says for an outcome: the envelope's own message (plain Chinese, written
+ * for a person), a short title, a tone, and what to do next. Branches on `code` only, never on
+ * errMsg or message.
+ */
+import type { Envelope } from '../../core/envelope';
+import { OUTCOME_UNKNOWN_CODES } from '../services/logistics';
+import type { Action } from './forms';
+import { fieldLabel, type FieldProblem } from './validation';
+
+/** success: done. info: nothing went wrong, but it is not done as asked. warning: result unknown. error: not done. */
+export type Tone = 'success' | 'info' | 'warning' | 'error';
+
+const TONE_LABELS: Readonly<Record<Tone, string>> = {
+  success: '成功',
+  info: '提示',
+  warning: '请注意',
+  error: '没有成功',
+};
+
+export interface ResultView {
+  readonly tone: Tone;
+  /** Said next to the colour, so the tone does not rest on colour alone. */
+  readonly toneLabel: string;
+  readonly title: string;
+  readonly message: string;
+  /** What to do next; may be empty. */
+  readonly hint: string;
+  /** Show "再试一次". */
+  readonly canRetry: boolean;
+  /** For a person reporting a problem to an admin; never contains input values. */
+  readonly technical: string;
+}
+
+const DONE_TITLES: Readonly<Record<Action, string>> = {
+  bindPrinter: '已绑定打印员',
+  unbindPrinter: '已解绑打印员',
+  bindSelf: '已把你绑定为打印员',
+  bindAccount: '快递账号已绑定',
+  unbindAccount: '快递账号已解绑',
+};
+
+/** Informative states: the person's goal is met or on its way, so they are not shown as errors. */
+const INFO_TITLES: Readonly<Record<string, string>> = {
+  ALREADY_BOUND: '已经绑定过了',
+  UNDER_REVIEW: '已提交，等待快递公司审核',
+};
+
+const ERROR_TITLES: Readonly<Record<string, string>> = {
+  WRONG_ACCOUNT_OR_PASSWORD: '客户编码或密码不正确',
+  BIZ_ID_NOT_FOUND: '没有找到这个客户编码',
+  NOT_ADMIN: '没有权限',
+  ADMINS_NOT_CONFIGURED: '尚未设置管理员',
+  NO_CALLER_IDENTITY: '无法确认你的身份',
+  INVALID_PARAM: '填写有误',
+  INVALID_EVENT: '填写有误',
+};
+
+const REFUSAL_HINT = '如需开通权限，请联系这个小程序的管理员。';
+
+function view(tone: Tone, title: string, message: string, hint: string, canRetry: boolean, technical: string): ResultView {
+  return { tone, toneLabel: TONE_LABELS[tone], title, message, hint, canRetry, technical };
+}
+
+export interface OutcomeContext {
+  readonly action: Action;
+  /** A password was sent: it has been cleared, so a retry needs it typed again. */
+  readonly passwordSent: boolean;
+}
+
+export function describeOutcome(envelope: Envelope, context: OutcomeContext): ResultView {
+  const technical = `${envelope.code} · errCode ${envelope.errCode}`;
+  if (envelope.ok) {
+    return view('success', DONE_TITLES[context.action], envelope.message, '', false, technical);
+  }
+  const infoTitle = INFO_TITLES[envelope.code];
+  if (infoTitle !== undefined) return view('info', infoTitle, envelope.message, '', false, technical);
+
+  const retryHint = context.passwordSent ? '可以稍后点「再试一次」（为了安全，密码已清空，请重新输入）。' : '可以稍后点「再试一次」。';
+  if (OUTCOME_UNKNOWN_CODES.includes(envelope.code)) {
+    return view('warning', '结果未知', envelope.message, retryHint, true, technical);
+  }
+
+  let title = ERROR_TITLES[envelope.code] ?? (envelope.retryable ? '暂时没有成功' : '没有成功');
+  if (envelope.code === 'INVALID_PARAM' && envelope.field) title = `填写有误：${fieldLabel(envelope.field)}`;
+  let hint = '';
+  if (envelope.retryable) hint = retryHint;
+  else if (envelope.code === 'NOT_ADMIN' || envelope.code === 'NO_CALLER_IDENTITY') hint = REFUSAL_HINT;
+  return view('error', title, envelope.message, hint, envelope.retryable, technical);
+}
+
+/** A check on the phone stopped the request: nothing was sent. */
+export function describeProblem(problem: FieldProblem): ResultView {
+  return view('error', '请检查填写内容', problem.message, '还没有提交，改好后再点一次。', false, '');
+}
