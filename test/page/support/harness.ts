@@ -1,0 +1,178 @@
+/**
+ * Renders the real logistics page in miniprogram-simulate (j-component on exparser, the official
+ * wcc compiler for its WXML) and drives it as a person would: type into the real inputs, pick a
+ * carrier, tap the real buttons, then read what the page shows.
+ *
+ * How the TypeScript page is loaded: simulate.load(dir/index) reads index.json and index.wxml
+ * itself, then does `require(dir + '/index')` for the code. Inside jest that require goes through
+ * jest's resolver, which tries the extensions in moduleFileExtensions order (js, mjs, cjs, jsx, ts,
+ * tsx, json, …): with no index.js beside it, `index` resolves to index.ts, and the page project's
+ * existing ts-jest transform compiles it, imports included. No build step, no temp dir, and the
+ * file under test is the very source DevTools compiles. (Never commit a compiled index.js beside
+ * index.ts: it would be loaded instead. loadPageOnce() refuses to run if one is there.)
+ *
+ * The page module is required once per test file (jest caches it, and Component() only runs on
+ * the first require); each test renders a fresh instance of it, so tests share no page state.
+ *
+ * simulate has no wx.cloud: FakeCloud stands in for the network, under each test's control.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import simulate = require('miniprogram-simulate');
+import type { Envelope } from '../../../core/envelope';
+
+export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../../miniprogram');
+const PAGE_PATH = path.join(MINIPROGRAM_ROOT, 'pages/logistics/index');
+
+type Page = ReturnType<typeof simulate.render>;
+
+let pageId: string | undefined;
+
+function loadPageOnce(): string {
+  if (pageId !== undefined) return pageId;
+  if (fs.existsSync(`${PAGE_PATH}.js`)) {
+    throw new Error(`${PAGE_PATH}.js exists and would be loaded instead of index.ts: delete it`);
+  }
+  pageId = simulate.load(PAGE_PATH, { rootPath: MINIPROGRAM_ROOT });
+  return pageId;
+}
+
+export interface CallRecord {
+  readonly name: string;
+  /** A deep copy, taken when the call was made. */
+  readonly data: Record<string, unknown>;
+}
+
+/** What one callFunction does: answer with a result, or fail the way wx.cloud fails. */
+export type CallBehaviour = { result: unknown } | { fail: unknown } | { hold: Deferred<unknown> };
+
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export class FakeCloud {
+  readonly calls: CallRecord[] = [];
+  private behaviour: CallBehaviour = { result: envelope('OK') };
+
+  /** Every following call behaves like this. */
+  willAnswer(behaviour: CallBehaviour): void {
+    this.behaviour = behaviour;
+  }
+
+  readonly callFunction = jest.fn(async (param: { name: string; data?: Record<string, unknown> }) => {
+    this.calls.push({ name: param.name, data: JSON.parse(JSON.stringify(param.data ?? {})) as Record<string, unknown> });
+    const behaviour = this.behaviour;
+    if ('fail' in behaviour) throw behaviour.fail;
+    if ('hold' in behaviour) return { errMsg: 'cloud.callFunction:ok', result: await behaviour.hold.promise };
+    return { errMsg: 'cloud.callFunction:ok', result: behaviour.result };
+  });
+}
+
+/** An envelope as the functions answer it (the page must not care how it was built). */
+export function envelope(code: string, overrides: Partial<Envelope> = {}): Envelope {
+  const known: Record<string, Pick<Envelope, 'errCode' | 'message' | 'retryable'>> = {
+    OK: { errCode: 0, message: '操作成功', retryable: false },
+    ALREADY_BOUND: { errCode: 9300529, message: '这个快递账号已经绑定过了，无需重复绑定', retryable: false },
+    BIZ_ID_NOT_FOUND: { errCode: 9300530, message: '要解绑的客户编码不存在，可能已经解绑过了', retryable: false },
+    WRONG_ACCOUNT_OR_PASSWORD: { errCode: 9300531, message: '快递公司客户编码或密码不正确，请核对后重试', retryable: false },
+    UNDER_REVIEW: { errCode: 9300532, message: '绑定申请已提交，正在等待快递公司审核', retryable: false },
+    NOT_ADMIN: { errCode: -900102, message: '你不是管理员，无权进行此操作', retryable: false },
+    ADMINS_NOT_CONFIGURED: {
+      errCode: -900101,
+      message: '尚未设置管理员：请在云函数的环境变量 LOGISTICS_ADMIN_OPENIDS 中填写管理员的 openid',
+      retryable: false,
+    },
+    NO_CALLER_IDENTITY: { errCode: -900103, message: '无法确认调用者身份，已拒绝：请从小程序端调用，或由管理员开放受信任的服务端来源', retryable: false },
+    INVALID_PARAM: { errCode: -900002, message: '参数错误：bizId 首尾不能有空格', retryable: false },
+    CLOUD_CALL_TIMEOUT: { errCode: -604102, message: '云调用超时，请稍后再试', retryable: true },
+    OUTCOME_UNKNOWN: {
+      errCode: -900201,
+      message: '请求已发出但未在时限内得到答复，结果未知：请稍后刷新确认，再次提交是安全的',
+      retryable: true,
+    },
+  };
+  const entry = known[code];
+  if (!entry) throw new Error(`no test envelope for ${code}`);
+  return { ok: entry.errCode === 0, errMsg: `test:${code}`, code, ...entry, ...overrides };
+}
+
+type Wx = Record<string, unknown> & { cloud?: unknown };
+
+export interface Harness {
+  readonly page: Page;
+  readonly cloud: FakeCloud;
+  /** The content of each confirmation dialog shown. */
+  readonly modals: string[];
+  /** What the next confirmation dialogs answer. */
+  confirmAnswer: boolean;
+  /** All visible text of the page. */
+  text(): string;
+  /** Text of the result panel, or '' when there is none. */
+  resultText(): string;
+  has(selector: string): boolean;
+  type(selector: string, value: string): Promise<void>;
+  tap(selector: string): Promise<void>;
+  /** Picks a carrier in the picker by its deliveryId, or the "other" row. */
+  chooseCarrier(deliveryId: string | 'other'): Promise<void>;
+  /** Lets pending promises and timers at 0 ms run (events and fake answers are asynchronous). */
+  settle(): Promise<void>;
+}
+
+/** Renders a fresh page with a fresh fake cloud and confirmation dialog. */
+export function renderPage(): Harness {
+  const id = loadPageOnce();
+  const wx = (globalThis as unknown as { wx: Wx }).wx;
+  const cloud = new FakeCloud();
+  wx.cloud = { init: jest.fn(), callFunction: cloud.callFunction };
+  const modals: string[] = [];
+  const harness: Harness = {
+    page: simulate.render(id),
+    cloud,
+    modals,
+    confirmAnswer: true,
+    text: () => harness.page.dom?.textContent ?? '',
+    resultText: () => harness.page.querySelector('#result')?.dom?.textContent ?? '',
+    has: (selector) => harness.page.querySelector(selector) !== undefined,
+    async type(selector, value) {
+      element(harness.page, selector).dispatchEvent('input', { detail: { value, cursor: value.length } });
+      await harness.settle();
+    },
+    async tap(selector) {
+      element(harness.page, selector).dispatchEvent('tap');
+      await harness.settle();
+    },
+    async chooseCarrier(deliveryId) {
+      const labels = (harness.page.data as { carrierOptions: Array<{ label: string }> }).carrierOptions.map((o) => o.label);
+      const index = deliveryId === 'other' ? labels.length - 1 : labels.findIndex((label) => label.endsWith(`（${deliveryId}）`));
+      if (index < 0) throw new Error(`no carrier ${deliveryId} in the picker`);
+      // The picker reports the chosen row as a string, as WeChat's typings say.
+      element(harness.page, '#carrier').dispatchEvent('change', { detail: { value: String(index) } });
+      await harness.settle();
+    },
+    async settle() {
+      for (let i = 0; i < 5; i += 1) await simulate.sleep(0);
+    },
+  };
+  wx.showModal = jest.fn(async (options: { content?: string }) => {
+    modals.push(options.content ?? '');
+    return { confirm: harness.confirmAnswer, cancel: !harness.confirmAnswer, content: '', errMsg: 'showModal:ok' };
+  });
+  harness.page.attach(document.createElement('parent-wrapper'));
+  (harness.page.instance as { onLoad(query: Record<string, string>): void }).onLoad({});
+  return harness;
+}
+
+function element(page: Page, selector: string) {
+  const found = page.querySelector(selector);
+  if (!found) throw new Error(`nothing on the page matches ${selector}`);
+  return found;
+}
