@@ -1,0 +1,76 @@
+/**
+ * The built functions (cloudfunctions/<name>/index.js, from scripts/build.ts), rebuilt only when a
+ * source is newer. Jest workers and scripts may ask at the same moment, so a build holds a lock
+ * directory: no one reads an index.js that another process is half-way through writing.
+ */
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, type FunctionName } from '../scripts/build';
+
+export { FUNCTION_NAMES, FUNCTIONS_DIR, type FunctionName };
+
+/** The folder to hand the invoker for a built function. */
+export function builtFunctionDir(name: FunctionName): string {
+  return path.join(FUNCTIONS_DIR, name);
+}
+
+const LOCK_DIR = path.join(tmpdir(), `wx-logistics-build-${createHash('sha1').update(PROJECT_ROOT).digest('hex').slice(0, 12)}.lock`);
+/** A lock older than this was left by a build that died. */
+const STALE_LOCK_MS = 120_000;
+
+function newestMtime(target: string): number {
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(target).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), stat.mtimeMs);
+}
+
+function mtimeOrZero(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** True when some index.js is missing or older than what it is built from. */
+export function buildIsStale(): boolean {
+  const sources = Math.max(
+    newestMtime(path.join(PROJECT_ROOT, 'core')),
+    newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build.ts')),
+    newestMtime(path.join(PROJECT_ROOT, 'package-lock.json')),
+    ...FUNCTION_NAMES.map((name) => newestMtime(path.join(FUNCTIONS_DIR, name, 'src'))),
+  );
+  return FUNCTION_NAMES.some((name) => {
+    const built = mtimeOrZero(path.join(FUNCTIONS_DIR, name, 'index.js'));
+    return built === 0 || built < sources;
+  });
+}
+
+function tryLock(): boolean {
+  try {
+    mkdirSync(LOCK_DIR);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (Date.now() - mtimeOrZero(LOCK_DIR) > STALE_LOCK_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/** Builds both functions if (and only if) the build is stale. Checks under the lock too, since a
+ * half-written index.js already has a fresh mtime. */
+export async function ensureBuilt(): Promise<void> {
+  while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    if (buildIsStale()) await build();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}

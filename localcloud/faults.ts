@@ -1,0 +1,83 @@
+/**
+ * Fault injection: what the next matching request(s) get instead of a normal answer.
+ *
+ * A fault is taken after the request is decoded and before the permission check, so it can stand
+ * for any layer (WeChat, the cloud gateway, the network). By default the request then has no
+ * effect; `applied: true` makes the logistics state change first (the answer was lost, the effect
+ * was not), which is what a retry must survive. A slow answer always applies.
+ */
+
+export type Fault =
+  /** WeChat answers this errcode (e.g. -1), with errmsg from the docs unless given. */
+  | { kind: 'errcode'; errcode: number; errmsg?: string | ((params: Record<string, unknown>) => string); applied?: boolean }
+  /** The gateway sets CommOpenApiResp.error_code (e.g. -604102) and no WeChat answer. */
+  | { kind: 'cloudError'; errorCode: number; applied?: boolean }
+  /** An HTTP status other than 200, with an empty body. */
+  | { kind: 'http'; status: number; applied?: boolean }
+  /** The normal answer, after delayMs. */
+  | { kind: 'slow'; delayMs: number }
+  /** No answer at all, until the client gives up or the local cloud closes. */
+  | { kind: 'hang'; applied?: boolean }
+  /** HTTP 200 whose body is neither protobuf nor JSON. */
+  | { kind: 'malformed'; applied?: boolean }
+  /** A TCB JSON error body, content-type `application/json; charset=utf-8`. */
+  | { kind: 'tcbJson'; code: string; message?: string; applied?: boolean };
+
+export interface FaultScope {
+  /** Only requests for this apiName, e.g. 'logistics.bindAccount'. */
+  api?: string;
+  /** Only requests from this function. */
+  functionName?: string;
+  /** How many matching requests get the fault (default 1; Infinity for all). */
+  times?: number;
+}
+
+interface ArmedFault {
+  fault: Fault;
+  scope: FaultScope;
+  remaining: number;
+}
+
+export interface Faults {
+  /** Arms a fault for the next `times` requests matching the scope. Armed faults apply in order. */
+  next(fault: Fault, scope?: FaultScope): void;
+  /** Disarms everything. */
+  clear(): void;
+  /** How many requests armed faults still await (Infinity if any is unbounded). */
+  armed(): number;
+  /** Takes the fault for one request, if any matches. */
+  take(request: { functionName: string; apiName: string }): Fault | undefined;
+}
+
+export function createFaults(): Faults {
+  let queue: ArmedFault[] = [];
+  return {
+    next(fault, scope = {}) {
+      const remaining = scope.times ?? 1;
+      if (!(remaining > 0)) throw new RangeError('times must be positive');
+      queue.push({ fault, scope, remaining });
+    },
+    clear() {
+      queue = [];
+    },
+    armed() {
+      return queue.reduce((sum, armed) => sum + armed.remaining, 0);
+    },
+    take({ functionName, apiName }) {
+      const found = queue.find(
+        (armed) =>
+          (armed.scope.api === undefined || armed.scope.api === apiName) &&
+          (armed.scope.functionName === undefined || armed.scope.functionName === functionName),
+      );
+      if (found === undefined) return undefined;
+      found.remaining -= 1;
+      if (found.remaining <= 0) queue = queue.filter((armed) => armed !== found);
+      return found.fault;
+    },
+  };
+}
+
+/** Whether the request's operation takes effect before the fault's answer. */
+export function faultApplies(fault: Fault): boolean {
+  return fault.kind === 'slow' || fault.applied === true;
+}

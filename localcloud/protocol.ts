@@ -1,0 +1,96 @@
+/**
+ * The gateway's protobuf messages (openapi.proto), decoded and encoded with protobufjs, the same
+ * library and major version wx-server-sdk uses on the other side.
+ */
+import * as path from 'node:path';
+import * as protobuf from 'protobufjs';
+
+const root = protobuf.loadSync(path.join(__dirname, 'openapi.proto'));
+const CommApiData = root.lookupType('CommApiData');
+const CommOpenApiResp = root.lookupType('CommOpenApiResp');
+const API_TYPES = root.lookupEnum('CommApiData.ApiType').values;
+
+/** CommApiData as protobufjs decodes it (camelCase fields). */
+interface DecodedCommApiData {
+  apiType?: number;
+  openapiData?: { pairs?: Array<{ key?: string; value?: Uint8Array; contenttype?: string; filename?: string }> };
+  appid?: string;
+}
+
+export interface OpenApiCall {
+  /** OPEN_API for every cloud.openapi call. */
+  apiType: string;
+  /** The HTTPS params as WeChat receives them: snake_case keys, JSON values. */
+  params: Record<string, unknown>;
+  /** Present only for cloud.openapi({ appid }). */
+  appid?: string;
+}
+
+/** A param's value is JSON text; anything else (a file part, bad JSON) is kept as a description. */
+function decodeValue(pair: { value?: Uint8Array; contenttype?: string; filename?: string }): unknown {
+  const bytes = Buffer.from(pair.value ?? new Uint8Array());
+  if (pair.filename || pair.contenttype) {
+    return { file: pair.filename ?? '', contentType: pair.contenttype ?? '', bytes: bytes.length };
+  }
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Decodes a request's `requestData`; throws when the bytes are not a CommApiData. */
+export function decodeRequestData(bytes: Buffer): OpenApiCall {
+  const message = CommApiData.decode(bytes) as unknown as DecodedCommApiData;
+  const params: Record<string, unknown> = {};
+  for (const pair of message.openapiData?.pairs ?? []) {
+    if (pair.key) params[pair.key] = decodeValue(pair);
+  }
+  const apiTypeNumber = message.apiType ?? 0;
+  const apiType = Object.keys(API_TYPES).find((name) => API_TYPES[name] === apiTypeNumber) ?? String(apiTypeNumber);
+  return { apiType, params, ...(message.appid ? { appid: message.appid } : {}) };
+}
+
+/** WeChat's JSON answer, wrapped as the gateway wraps it. */
+export function encodeWeChatAnswer(answer: { errcode: number; errmsg: string }): Buffer {
+  return encodeResponse({
+    respData: Buffer.from(JSON.stringify(answer)),
+    contentType: 'application/json',
+    httpCode: 200,
+  });
+}
+
+/** A cloud-side failure such as -604101: error_code set, no WeChat answer. */
+export function encodeCloudError(errorCode: number): Buffer {
+  return encodeResponse({ errorCode, contentType: 'application/json', httpCode: 200 });
+}
+
+function encodeResponse(fields: { respData?: Buffer; contentType: string; errorCode?: number; httpCode: number }): Buffer {
+  const message = CommOpenApiResp.fromObject(fields);
+  return Buffer.from(CommOpenApiResp.encode(message).finish());
+}
+
+/** Test-side helpers: the SDK's own side of the wire, to check the server without the SDK. */
+export function encodeRequestData(call: { apiType?: number; params: Record<string, unknown>; appid?: string }): Buffer {
+  const pairs = Object.entries(call.params).map(([key, value]) => ({ key, value: Buffer.from(JSON.stringify(value)) }));
+  const message = CommApiData.fromObject({ apiType: call.apiType ?? 0, openapiData: { pairs }, ...(call.appid ? { appid: call.appid } : {}) });
+  return Buffer.from(CommApiData.encode(message).finish());
+}
+
+export interface DecodedResponse {
+  respData?: string;
+  contentType?: string;
+  errorCode?: number;
+  httpCode?: number;
+}
+
+export function decodeResponse(bytes: Buffer): DecodedResponse {
+  const message = CommOpenApiResp.decode(bytes) as unknown as { respData?: Uint8Array; contentType?: string; errorCode?: number; httpCode?: number };
+  return {
+    ...(message.respData?.length ? { respData: Buffer.from(message.respData).toString('utf8') } : {}),
+    ...(message.contentType ? { contentType: message.contentType } : {}),
+    ...(message.errorCode ? { errorCode: message.errorCode } : {}),
+    ...(message.httpCode ? { httpCode: message.httpCode } : {}),
+  };
+}
