@@ -1,0 +1,20 @@
+/**
+ * The seeded demo world of `npm start` and `npm run invoke`: made-up accounts at the carriers and
+ * made-up openids. The passwords are demo data, documented in README.md, and still never printed.
+ */
+import type { CarrierAccount } from './logistics';
+
+export const DEMO_ADMIN_OPENID = 'oDemoAdmin0000000000000000001';
+export const DEMO_STRANGER_OPENID = 'oDemoStranger000000000000002';
+export const DEMO_APPID = 'wxdemo0000000000001';
+
+export const DEMO_CARRIER_ACCOUNTS: readonly CarrierAccount[] = [
+  { deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' },
+  { deliveryId: 'ZTO', bizId: 'demo-zto', password: 'demo-zto-password' },
+  { deliveryId: 'SF', bizId: 'demo-sf' },
+  { deliveryId: 'JD', bizId: 'demo-jd' },
+  { deliveryId: 'EMS', bizId: 'demo-ems' },
+];
+
+/** The function variables that make the demo admin an admin. */
+export const DEMO_FUNCTION_ENV: Readonly<Record<string, string>> = { LOGISTICS_ADMIN_OPENIDS: DEMO_ADMIN_OPENID };
