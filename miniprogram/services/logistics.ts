@@ -143,7 +143,7 @@ export async function callLogisticsFunction<Name extends FunctionName>(
     return clientEnvelope(CLIENT_OUTCOMES.CLOUD_UNAVAILABLE, 'wx.cloud is not available');
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<Envelope>((resolve) => {
     timer = setTimeout(() => {
       resolve(clientEnvelope(CLIENT_OUTCOMES.CALL_TIMEOUT, `${name}: no answer within ${timeoutMs} ms`));

@@ -24,7 +24,8 @@ import type { Envelope } from '../../../core/envelope';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../../miniprogram');
 const PAGE_PATH = path.join(MINIPROGRAM_ROOT, 'pages/logistics/index');
 
-type Page = ReturnType<typeof simulate.render>;
+// render() of a string id is typed as a plain Component, but what it returns is a RootComponent.
+type Page = simulate.RootComponent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject>;
 
 let pageId: string | undefined;
 
@@ -135,7 +136,7 @@ export function renderPage(): Harness {
   wx.cloud = { init: jest.fn(), callFunction: cloud.callFunction };
   const modals: string[] = [];
   const harness: Harness = {
-    page: simulate.render(id),
+    page: simulate.render(id) as unknown as Page,
     cloud,
     modals,
     confirmAnswer: true,
