@@ -55,7 +55,7 @@ export function decodeRequestData(bytes: Buffer): OpenApiCall {
 /** WeChat's JSON answer, wrapped as the gateway wraps it. */
 export function encodeWeChatAnswer(answer: { errcode: number; errmsg: string }): Buffer {
   return encodeResponse({
-    respData: Buffer.from(JSON.stringify(answer)),
+    respData: Buffer.from(JSON.stringify({ errcode: answer.errcode, errmsg: answer.errmsg })),
     contentType: 'application/json',
     httpCode: 200,
   });
