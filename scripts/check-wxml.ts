@@ -107,4 +107,6 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+// Run as a script, not when a test imports it. (Not `require.main === module`: test/page's
+// tsconfig also loads WeChat's typings, whose `require` has no `main`.)
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename) main();

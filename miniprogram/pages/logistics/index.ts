@@ -139,19 +139,19 @@ Component({
         action === 'unbindPrinter'
           ? `确定要解绑打印员 ${this.data.printer.openid.trim()} 吗？解绑后 TA 将不能再打印面单。`
           : `确定要解绑 ${this.data.carrierLabel} 的客户编码 ${this.data.account.bizId.trim()} 吗？解绑后将不能再用这个账号下单。`;
-      try {
-        const answer = await wx.showModal({
+      // Callback style, not the promise form: it works on every base library, and a dialog
+      // that fails to show counts as "not confirmed".
+      return new Promise<boolean>((resolve) => {
+        wx.showModal({
           title: action === 'unbindPrinter' ? '解绑打印员' : '解绑快递账号',
           content,
           confirmText: '解绑',
           confirmColor: '#e64340',
           cancelText: '取消',
+          success: (answer) => resolve(answer.confirm === true),
+          fail: () => resolve(false),
         });
-        return answer.confirm === true;
-      } catch {
-        // No dialog means no confirmation.
-        return false;
-      }
+      });
     },
 
     showOutcome(envelope: Envelope, action: Action, passwordSent: boolean) {
@@ -162,8 +162,9 @@ Component({
         // The call is over: the password leaves page data whatever the outcome.
         'account.password': '',
       });
-      if (result.tone === 'success') void wx.showToast({ title: result.title, icon: 'success' }).catch(() => undefined);
-      void wx.pageScrollTo({ scrollTop: 0, duration: 200 }).catch(() => undefined);
+      // The panel is at the top of the page: bring it into view. Both are cosmetic, so failures are ignored.
+      if (result.tone === 'success') wx.showToast({ title: result.title, icon: 'success', fail: () => undefined });
+      wx.pageScrollTo({ scrollTop: 0, duration: 200, fail: () => undefined });
     },
 
     /** Editing the marked field takes the mark away. */

@@ -108,6 +108,13 @@ export function envelope(code: string, overrides: Partial<Envelope> = {}): Envel
 
 type Wx = Record<string, unknown> & { cloud?: unknown };
 
+interface ModalAnswer {
+  confirm: boolean;
+  cancel: boolean;
+  content: string;
+  errMsg: string;
+}
+
 export interface Harness {
   readonly page: Page;
   readonly cloud: FakeCloud;
@@ -163,9 +170,16 @@ export function renderPage(): Harness {
       for (let i = 0; i < 5; i += 1) await simulate.sleep(0);
     },
   };
-  wx.showModal = jest.fn(async (options: { content?: string }) => {
+  // Like wx.showModal: answers through the callbacks when given, else through the promise.
+  wx.showModal = jest.fn((options: { content?: string; success?: (res: ModalAnswer) => void; complete?: () => void }) => {
     modals.push(options.content ?? '');
-    return { confirm: harness.confirmAnswer, cancel: !harness.confirmAnswer, content: '', errMsg: 'showModal:ok' };
+    const answer: ModalAnswer = { confirm: harness.confirmAnswer, cancel: !harness.confirmAnswer, content: '', errMsg: 'showModal:ok' };
+    if (!options.success && !options.complete) return Promise.resolve(answer);
+    setTimeout(() => {
+      options.success?.(answer);
+      options.complete?.();
+    }, 0);
+    return undefined;
   });
   harness.page.attach(document.createElement('parent-wrapper'));
   (harness.page.instance as { onLoad(query: Record<string, string>): void }).onLoad({});
