@@ -100,7 +100,8 @@ export interface LocalCloud {
 }
 
 const REDACTED = '******';
-const SECRET_PARAM = /password/i;
+/** Params whose values never leave the request log unredacted. */
+const SECRET_PARAM = /passw(or)?d|secret/i;
 const FUNCTION_PATH = /^\/fn\/([A-Za-z0-9_-]{1,128})$/;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Neither protobuf (wire type 4 at offset 1) nor JSON: what a misbehaving proxy might send. */
@@ -108,6 +109,30 @@ const MALFORMED_BODY = Buffer.from('<html><body>502 Bad Gateway</body></html>');
 
 export function redactParams(params: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, SECRET_PARAM.test(key) ? REDACTED : value]));
+}
+
+function scrubText(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+}
+
+/**
+ * The request with its secret params redacted, and their values scrubbed from the outcome too: an
+ * injected errmsg (or a real one) may quote the password back.
+ */
+export function redactRequest(request: CloudRequest): CloudRequest {
+  const secrets = Object.entries(request.params)
+    .filter(([key, value]) => SECRET_PARAM.test(key) && typeof value === 'string' && value.length > 0)
+    .map(([, value]) => value as string);
+  const outcome = request.outcome;
+  const scrubbed: RequestOutcome =
+    outcome.kind === 'answered'
+      ? { ...outcome, errmsg: scrubText(outcome.errmsg, secrets) }
+      : outcome.kind === 'tcbJson'
+        ? { ...outcome, message: scrubText(outcome.message, secrets) }
+        : outcome.kind === 'rejected'
+          ? { ...outcome, reason: scrubText(outcome.reason, secrets) }
+          : { ...outcome };
+  return { ...request, params: redactParams(request.params), outcome: scrubbed };
 }
 
 function describeOutcome(outcome: RequestOutcome): string {
@@ -130,9 +155,10 @@ function describeOutcome(outcome: RequestOutcome): string {
 }
 
 /** One printable line for a request, password redacted. */
-export function formatRequest(request: CloudRequest): string {
+export function formatRequest(unredacted: CloudRequest): string {
+  const request = redactRequest(unredacted);
   const fault = request.fault ? ` [fault ${request.fault}${request.applied ? ', applied' : ''}]` : '';
-  const params = JSON.stringify(redactParams(request.params));
+  const params = JSON.stringify(request.params);
   return `#${request.seq} ${request.functionName || '?'} → ${request.apiName || '?'} ${params}${fault} → ${describeOutcome(request.outcome)}`;
 }
 
@@ -344,7 +370,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     requests: (filter = {}) =>
       log
         .filter((request) => matches(request, filter))
-        .map((request) => ({ ...request, params: filter.revealSecrets ? { ...request.params } : redactParams(request.params) })),
+        .map((request) => (filter.revealSecrets ? { ...request, params: { ...request.params } } : redactRequest(request))),
     requestCount: (filter = {}) => log.filter((request) => matches(request, filter)).length,
     clearRequests: () => {
       log.length = 0;
