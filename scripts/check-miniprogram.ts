@@ -8,6 +8,7 @@
  *   miniprogram/ alone, so a value import from ../core would break on a phone. `import type` may
  *   reach outside (it is erased); bare package names are refused (there is no npm build here);
  * - no compiled .js sits beside a .ts (DevTools compiles TS itself; a stale .js would shadow it);
+ * - no regex literal uses lookbehind: a syntax error on iOS before 16.4, it stops the file loading;
  * - project.config.json, if present, points DevTools at this root with the TypeScript plugin;
  * - every WXML compiles with wcc (check-wxml.ts).
  *
@@ -76,6 +77,21 @@ function checkPages(root: string, problems: Problem[]): void {
   }
 }
 
+/** Regex literals with a lookbehind, (?<= or (?<!, as "line:col". */
+export function lookbehindRegexes(fileName: string, source: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && /\(\?<[=!]/.test(node.getText(file))) {
+      const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+      found.push(`${line + 1}:${character + 1}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
 /** Module specifiers a file loads at run time (type-only imports and exports are erased). */
 export function runtimeImports(fileName: string, source: string): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
@@ -104,11 +120,15 @@ function resolvesTo(target: string): boolean {
   return ['', '.ts', '.js', '/index.ts', '/index.js'].some((suffix) => fs.existsSync(target + suffix) && fs.statSync(target + suffix).isFile());
 }
 
-function checkImports(root: string, problems: Problem[]): void {
+function checkSources(root: string, problems: Problem[]): void {
   for (const relative of listFiles(root, '.ts')) {
     if (relative.endsWith('.d.ts')) continue;
     const file = path.join(root, relative);
-    for (const specifier of runtimeImports(file, fs.readFileSync(file, 'utf8'))) {
+    const source = fs.readFileSync(file, 'utf8');
+    for (const where of lookbehindRegexes(file, source)) {
+      problems.push({ file: `${file}:${where}`, message: 'regex lookbehind is a syntax error on iOS before 16.4: the file would not load' });
+    }
+    for (const specifier of runtimeImports(file, source)) {
       if (!specifier.startsWith('.')) {
         problems.push({ file, message: `imports "${specifier}" at run time: the mini program has no npm build, use a relative path` });
         continue;
@@ -144,7 +164,7 @@ function checkProjectConfig(root: string, problems: Problem[]): void {
 export function checkMiniprogram(root: string = DEFAULT_MINIPROGRAM_ROOT): Problem[] {
   const problems: Problem[] = [];
   checkPages(root, problems);
-  checkImports(root, problems);
+  checkSources(root, problems);
   checkProjectConfig(root, problems);
   for (const wxml of checkWxml(root).problems) {
     const where = wxml.line === undefined ? wxml.file : `${wxml.file}:${wxml.line}:${wxml.column ?? 0}`;

@@ -59,27 +59,28 @@ export function fieldLabel(field: string): string {
 /** Fields WeChat adds to every callFunction event by itself; the functions drop them. */
 const PLATFORM_FIELDS: readonly string[] = ['userInfo'];
 
-// The same patterns as the functions use.
+// The same rules as the functions use. Surrounding whitespace is tested with trim(), which strips
+// exactly what the functions' \s matches: their pattern uses a regex lookbehind, a syntax error in
+// the JavaScript engine of iOS before 16.4, where it would stop the whole page from loading.
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 const ID_CHARS = /^[A-Za-z0-9_-]*$/;
-const NO_SURROUNDING_SPACE = /^(?!\s)[\s\S]*(?<!\s)$/;
 const TAGID = `[A-Za-z0-9_-]{1,${FIELD_LIMITS.tagid}}`;
 const TAGID_LIST = new RegExp(`^${TAGID}(,${TAGID}){0,${FIELD_LIMITS.tagidList - 1}}$`);
 
 interface Rule {
-  readonly pattern: RegExp;
+  readonly holds: (value: string) => boolean;
   readonly broken: string;
 }
 
-const RULES = {
-  noControlChars: { pattern: NO_CONTROL_CHARS, broken: '不能包含换行等控制字符' },
-  idChars: { pattern: ID_CHARS, broken: '只能包含英文字母、数字、下划线和短横线' },
-  noSurroundingSpace: { pattern: NO_SURROUNDING_SPACE, broken: '首尾不能有空格' },
+const RULES: Readonly<Record<'noControlChars' | 'idChars' | 'noSurroundingSpace' | 'tagidList', Rule>> = {
+  noControlChars: { holds: (v) => NO_CONTROL_CHARS.test(v), broken: '不能包含换行等控制字符' },
+  idChars: { holds: (v) => ID_CHARS.test(v), broken: '只能包含英文字母、数字、下划线和短横线' },
+  noSurroundingSpace: { holds: (v) => v === v.trim(), broken: '首尾不能有空格' },
   tagidList: {
-    pattern: TAGID_LIST,
+    holds: (v) => TAGID_LIST.test(v),
     broken: `应为逗号分隔的标签 id，最多 ${FIELD_LIMITS.tagidList} 个，不含空格`,
   },
-} satisfies Record<string, Rule>;
+};
 
 interface TextSpec {
   readonly maxLength: number;
@@ -122,7 +123,7 @@ function checkField(field: string, spec: FieldSpec, value: unknown): FieldProble
   if (typeof value !== 'string') return { field, message: `${label}必须是文字` };
   if (value.length === 0) return { field, message: `${label}不能为空` };
   if (value.length > spec.maxLength) return { field, message: `${label}不能超过 ${spec.maxLength} 个字符` };
-  const broken = spec.rules.find((rule) => !rule.pattern.test(value));
+  const broken = spec.rules.find((rule) => !rule.holds(value));
   return broken ? { field, message: `${label}${broken.broken}` } : null;
 }
 

@@ -106,6 +106,13 @@ describe('the checks catch mistakes', () => {
     );
   });
 
+  test('a regex lookbehind is reported where it is', () => {
+    const root = fixture({ ...GOOD_PROJECT, 'lib/y.ts': 'export const y = /(?<!a)b/;\nexport const z = /a(?=b)/;\n' });
+    expect(checkMiniprogram(root)).toEqual([
+      { file: expect.stringMatching(/lib\/y\.ts:1:18$/), message: expect.stringContaining('lookbehind') },
+    ]);
+  });
+
   test('only runtime imports count: type-only imports and exports are erased', () => {
     const source = [
       "import type { A } from '../x';",
