@@ -44,6 +44,7 @@ export function buildIsStale(): boolean {
   const sources = Math.max(
     newestMtime(path.join(PROJECT_ROOT, 'core')),
     newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build.ts')),
+    newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build')),
     newestMtime(path.join(PROJECT_ROOT, 'package-lock.json')),
     ...FUNCTION_NAMES.map((name) => newestMtime(path.join(FUNCTIONS_DIR, name, 'src'))),
   );

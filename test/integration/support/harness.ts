@@ -39,7 +39,7 @@ export function containerPool() {
   const containers: WarmFunction[] = [];
   return {
     async start(options: {
-      cloud: LocalCloud;
+      cloud: Pick<LocalCloud, 'functionUrl'>;
       fn: FunctionName;
       caller?: Caller;
       env?: Readonly<Record<string, string>>;
