@@ -1,0 +1,53 @@
+/**
+ * `npm run invoke` and `npm start` (scripts/invoke.ts, scripts/start.ts) as a person runs them:
+ * what they print, their exit codes, and that the demo passwords never show.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { DEMO_CARRIER_ACCOUNTS } from '../../localcloud/demo';
+import { ensureBuilt, SLOW_TEST_MS } from './support/harness';
+
+jest.setTimeout(SLOW_TEST_MS);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TS_NODE = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
+const PASSWORDS = DEMO_CARRIER_ACCOUNTS.flatMap((account) => (account.password ? [account.password] : []));
+
+function run(script: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TS_NODE, [path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, timeout: 50_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function expectNoPassword(text: string): void {
+  for (const password of PASSWORDS) expect(text).not.toContain(password);
+}
+
+beforeAll(() => ensureBuilt());
+
+test.concurrent('npm run invoke: binds with the demo admin, prints the envelope as JSON, exit 0', async () => {
+  const password = DEMO_CARRIER_ACCOUNTS.find((account) => account.deliveryId === 'YUNDA')!.password!;
+  const result = await run('invoke.ts', ['bindAccount', JSON.stringify({ type: 'bind', deliveryId: 'YUNDA', bizId: 'demo-yunda', password })]);
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, code: 'OK', errCode: 0 });
+  expect(result.stderr).toContain('"password":"******"');
+  expectNoPassword(result.stdout + result.stderr);
+});
+
+test.concurrent('npm run invoke as a stranger: NOT_ADMIN, no request, exit 1', async () => {
+  const result = await run('invoke.ts', ['updatePrinter', '{"updateType":"bind"}', '--openid', 'oSomeoneElse']);
+  expect(result.code).toBe(1);
+  expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, code: 'NOT_ADMIN' });
+  expect(result.stderr).toContain('── local cloud requests\n(none)');
+});
+
+test.concurrent('npm start: walks the main job, every step as expected, exits by itself', async () => {
+  const result = await run('start.ts');
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  for (const code of ['OK', 'ALREADY_BOUND', 'WRONG_ACCOUNT_OR_PASSWORD', 'UNDER_REVIEW', 'NOT_ADMIN']) expect(result.stdout).toContain(code);
+  expect(result.stdout).toContain('全部步骤符合预期');
+  expectNoPassword(result.stdout);
+});
