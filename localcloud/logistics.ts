@@ -24,8 +24,11 @@ export interface WeChatAnswer {
   errmsg: string;
 }
 
-/** Carriers whose bind needs no password (bindAccount docs: "ems,顺丰,京东非必填"). */
-export const PASSWORDLESS_CARRIERS: ReadonlySet<string> = new Set(['EMS', 'SF', 'JD']);
+/**
+ * Carriers whose bind needs no password (bindAccount docs: "ems,顺丰,京东非必填"). The docs name
+ * carriers, not ids: 京东 is listed both as JD and as JDL (京东物流), so both are accepted.
+ */
+export const PASSWORDLESS_CARRIERS: ReadonlySet<string> = new Set(['EMS', 'SF', 'JD', 'JDL']);
 /** EMS reviews every bind: it needs remark_content and answers "submitted, under review". */
 export const REVIEWING_CARRIERS: ReadonlySet<string> = new Set(['EMS']);
 
