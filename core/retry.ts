@@ -49,7 +49,8 @@ export function readRetryPolicy(env: Readonly<Record<string, string | undefined>
     positiveInteger(env.LOGISTICS_REQUEST_TIMEOUT_MS) ??
     (env.LOGISTICS_TIME_BUDGET_MS === undefined ? DEFAULT_RETRY_POLICY.requestTimeoutMs : Math.round(timeBudgetMs * 0.6));
   const maxAttempts = positiveInteger(env.LOGISTICS_MAX_ATTEMPTS) ?? DEFAULT_RETRY_POLICY.maxAttempts;
-  return { ...DEFAULT_RETRY_POLICY, timeBudgetMs, requestTimeoutMs: Math.min(requestTimeoutMs, timeBudgetMs), maxAttempts };
+  // A request timeout at or past the budget is allowed: the budget then ends the wait (OUTCOME_UNKNOWN).
+  return { ...DEFAULT_RETRY_POLICY, timeBudgetMs, requestTimeoutMs, maxAttempts };
 }
 
 /** The pause before retry number `retry` (1 for the second attempt); `random` is in [0, 1). */
