@@ -116,7 +116,8 @@ function rewrite(text: string, literals: readonly Literal[]): string {
     } else if (literal.kind === ts.SyntaxKind.RegularExpressionLiteral && REGEXP_REWRITES[raw] !== undefined) {
       out.push(REGEXP_REWRITES[raw].replacement);
     } else {
-      throw new EmbeddingError(`a ${ts.SyntaxKind[literal.kind]} contains "*/" and has no reviewed rewrite: ${raw.slice(0, 120)}`);
+      const what = literal.kind === ts.SyntaxKind.RegularExpressionLiteral ? 'regular expression' : 'template literal';
+      throw new EmbeddingError(`a ${what} contains "*/" and has no reviewed rewrite: ${raw.slice(0, 120)}`);
     }
     position = literal.end;
   }

@@ -42,9 +42,16 @@ interface ChildResult {
   stderr: string;
 }
 
-function runNode(nodeBinary: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<ChildResult> {
+/** The Node a cache is made with and for: V8 refuses a cache made under other flags (even --max-old-space-size). */
+export interface CacheRuntime {
+  nodeBinary: string;
+  /** Node/V8 options the function runs with in the cloud, if any. */
+  nodeArgs?: readonly string[];
+}
+
+function runNode(runtime: CacheRuntime, args: readonly string[], env: Record<string, string>, cwd: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(nodeBinary, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(runtime.nodeBinary, [...(runtime.nodeArgs ?? []), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -79,12 +86,12 @@ export async function makeCodeCache(options: {
   functionName: string;
   event: unknown;
   cloudUrl: string;
-  nodeBinary: string;
+  runtime: CacheRuntime;
 }): Promise<MadeCodeCache> {
   const file = path.join(options.functionDir, CODE_CACHE_FILE);
   rmSync(file, { force: true });
   const args = [CHILD, path.join(options.functionDir, 'index.js'), file, CODE_CACHE_FORMAT, LOADER_STATUS_KEY, JSON.stringify(options.event)];
-  const result = await runNode(options.nodeBinary, args, functionTestEnvironment(options.functionName, options.cloudUrl), options.functionDir);
+  const result = await runNode(options.runtime, args, functionTestEnvironment(options.functionName, options.cloudUrl), options.functionDir);
   if (result.code !== 0) {
     rmSync(file, { force: true });
     throw new Error(`making the code cache of ${options.functionName} failed (exit ${result.code}):\n${result.stderr}`);
@@ -93,12 +100,12 @@ export async function makeCodeCache(options: {
   return { file, bytes: made.cacheBytes, warmUpEnvelope: made.envelope };
 }
 
-/** What the loader of <functionDir>/index.js does with the cache beside it, in a fresh `nodeBinary`. */
-export async function codeCacheOutcome(functionDir: string, nodeBinary = process.execPath): Promise<CodeCacheOutcome> {
+/** What the loader of <functionDir>/index.js does with the cache beside it, in a fresh process of `runtime`. */
+export async function codeCacheOutcome(functionDir: string, runtime: CacheRuntime = { nodeBinary: process.execPath }): Promise<CodeCacheOutcome> {
   const script = `require(${JSON.stringify(path.join(functionDir, 'index.js'))});` +
     `process.stdout.write(JSON.stringify(globalThis[Symbol.for(${JSON.stringify(LOADER_STATUS_KEY)})].outcome) + '\\n');`;
   const environment = functionTestEnvironment(path.basename(functionDir), 'http://127.0.0.1:9/unused');
-  const result = await runNode(nodeBinary, ['-e', script], environment, functionDir);
+  const result = await runNode(runtime, ['-e', script], environment, functionDir);
   if (result.code !== 0) throw new Error(`loading ${functionDir} failed (exit ${result.code}):\n${result.stderr}`);
   return lastJsonLine<CodeCacheOutcome>(result.stdout);
 }

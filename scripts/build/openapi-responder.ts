@@ -6,11 +6,20 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A request as it arrived: for comparing what two builds send, byte for byte. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  /** Header names and values in arrival order, as sent. */
+  rawHeaders: string[];
+  body: Buffer;
+}
+
 export interface OpenapiResponder {
   /** http://127.0.0.1:PORT/openapi — what TCB_CONTEXT_CNFG's URL should be. */
   readonly url: string;
-  /** Requests answered so far. */
-  requestCount(): number;
+  /** Requests answered so far, oldest first. */
+  requests(): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -38,15 +47,35 @@ export function encodeOpenapiSuccess(): Buffer {
   ]);
 }
 
-export async function startOpenapiResponder(): Promise<OpenapiResponder> {
+/**
+ * A JSON answer for the SDK's other (JSON) calls, shaped so that callFunction, database reads and
+ * writes and the storage calls succeed: only for tests that tour the SDK's features.
+ */
+export const GENERIC_TCB_ANSWER = {
+  requestId: 'local-request',
+  data: {
+    response_data: JSON.stringify({ answered: true }),
+    list: [JSON.stringify({ _id: 'doc-1', n: 1 })],
+    insertedIds: ['doc-1'],
+    _id: 'doc-1',
+    download_list: [{ fileid: 'cloud://env.bucket/dir/a.txt', download_url: 'http://127.0.0.1:9/a.txt', code: 'SUCCESS' }],
+    delete_list: [{ fileID: 'cloud://env.bucket/dir/a.txt', code: 'SUCCESS' }],
+  },
+};
+
+export async function startOpenapiResponder(options: { jsonAnswer?: unknown } = {}): Promise<OpenapiResponder> {
   const body = encodeOpenapiSuccess();
-  let count = 0;
+  const jsonBody = options.jsonAnswer === undefined ? undefined : Buffer.from(JSON.stringify(options.jsonAnswer));
+  const recorded: RecordedRequest[] = [];
   const server = http.createServer((request, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      count += 1;
-      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-      response.end(body);
+      recorded.push({ method: request.method ?? '', url: request.url ?? '', rawHeaders: [...request.rawHeaders], body: Buffer.concat(chunks) });
+      const json = jsonBody !== undefined && /json/.test(request.headers['content-type'] ?? '');
+      const answer = json ? (jsonBody as Buffer) : body;
+      response.writeHead(200, { 'content-type': json ? 'application/json; charset=utf-8' : 'application/octet-stream', 'content-length': answer.length });
+      response.end(answer);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +85,7 @@ export async function startOpenapiResponder(): Promise<OpenapiResponder> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/openapi`,
-    requestCount: () => count,
+    requests: () => [...recorded],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
