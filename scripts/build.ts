@@ -9,7 +9,8 @@
  * compiles the bundle with the code cache (build/code-cache-loader.ts).
  *
  * Run: `npm run build` (`-- --no-code-cache` to skip the cache). The cache is made with this Node
- * unless WX_CODE_CACHE_NODE names another binary: make it with the exact Node the cloud runs.
+ * unless WX_CODE_CACHE_NODE names another binary (and WX_CODE_CACHE_NODE_ARGS its options): make it
+ * with the exact Node, and options, the cloud runs.
  * Also imported by the tests, the bench and the local cloud scripts.
  */
 import * as esbuild from 'esbuild';
@@ -19,7 +20,7 @@ import * as path from 'node:path';
 import { CODE_CACHE_FILE, loaderWithEmbeddedBundle } from './build/code-cache-loader';
 import { makeEmbeddable } from './build/embeddable-source';
 import { sourcePatchPlugin } from './build/lazy-requires';
-import { codeCacheOutcome, makeCodeCache, type MadeCodeCache } from './build/make-code-cache';
+import { codeCacheOutcome, makeCodeCache, type CacheRuntime, type MadeCodeCache } from './build/make-code-cache';
 import { startOpenapiResponder } from './build/openapi-responder';
 import { SDK_PATCHES } from './build/sdk-patches';
 
@@ -64,8 +65,11 @@ export interface BuildOptions {
   embed?: boolean;
   /** Make index.v8cache (default true; needs embed). */
   codeCache?: boolean;
-  /** The Node binary the cache is made with and for (default WX_CODE_CACHE_NODE, else this Node). */
-  cacheNode?: string;
+  /**
+   * The Node the cache is made with and for: default WX_CODE_CACHE_NODE (a binary) and
+   * WX_CODE_CACHE_NODE_ARGS (space-separated options, e.g. --max-old-space-size=256), else this Node.
+   */
+  cacheRuntime?: CacheRuntime;
 }
 
 export interface BuiltFunction {
@@ -155,18 +159,21 @@ export async function buildFunction(name: FunctionName, options: BuildOptions = 
   const built: BuiltFunction = { name, outfile, bytes: statSync(outfile).size };
   if (!codeCache) return built;
 
-  const nodeBinary = options.cacheNode ?? process.env.WX_CODE_CACHE_NODE ?? process.execPath;
+  const runtime: CacheRuntime = options.cacheRuntime ?? {
+    nodeBinary: process.env.WX_CODE_CACHE_NODE || process.execPath,
+    nodeArgs: (process.env.WX_CODE_CACHE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
+  };
   const responder = await startOpenapiResponder();
   try {
-    built.codeCache = await makeCodeCache({ functionDir, functionName: name, event: WARM_UP_EVENTS[name], cloudUrl: responder.url, nodeBinary });
+    built.codeCache = await makeCodeCache({ functionDir, functionName: name, event: WARM_UP_EVENTS[name], cloudUrl: responder.url, runtime });
   } finally {
     await responder.close();
   }
   // The cache must be taken by the Node it was made for; otherwise something is wrong with the build.
-  const outcome = await codeCacheOutcome(functionDir, nodeBinary);
+  const outcome = await codeCacheOutcome(functionDir, runtime);
   if (outcome !== 'accepted') {
     rmSync(built.codeCache.file, { force: true });
-    throw new Error(`the code cache made for ${name} was not accepted by ${nodeBinary} (${outcome})`);
+    throw new Error(`the code cache made for ${name} was not accepted by ${[runtime.nodeBinary, ...(runtime.nodeArgs ?? [])].join(' ')} (${outcome})`);
   }
   return built;
 }
