@@ -1,0 +1,293 @@
+/**
+ * Cold start benchmark (docs/performance.md): the docs' naive function against our built
+ * functions, in fresh processes, interleaved, against the local cloud. A benchmark, not a test.
+ *
+ *   npm run bench                   15 rounds (about a minute and a half on 2 cores)
+ *   npm run bench -- --quick        5 rounds, fewer warm calls
+ *   npm run bench -- --runs 30      more rounds
+ *   npm run bench -- --functions updatePrinter --json out.json
+ *
+ * Each round runs every (function, variant) once, in a shuffled order; a variant's ratio is the
+ * median over rounds of its time divided by the naive function's time in the same round.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { functionEnvironment } from '../localcloud/invoke';
+import { startLocalCloud, type LocalCloud } from '../localcloud/server';
+import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle, type FunctionName } from './build';
+import { CODE_CACHE_FILE } from './build/code-cache-loader';
+import { dependencyClosureSize, folderSize, writeNaiveFunction } from './bench/naive';
+import { median, quantile, ratios, seededRandom, shuffled } from './bench/stats';
+
+const BENCH_DIR = path.join(__dirname, 'bench');
+const COLD_CHILD = path.join(BENCH_DIR, 'cold-child.js');
+const FLOOR_CHILD = path.join(BENCH_DIR, 'floor-child.js');
+const WARM_CHILD = path.join(BENCH_DIR, 'warm-child.js');
+const ADMIN_OPENID = 'o-bench-admin';
+const PRINTER_OPENID = 'o-bench-printer';
+const CHILD_TIMEOUT_MS = 30_000;
+
+/** What runs, from the floor to ours; `naive` is what every ratio divides by. */
+const VARIANTS = ['floor', 'naive', 'plain', 'lazy', 'fallback', 'built'] as const;
+type Variant = (typeof VARIANTS)[number];
+const VARIANT_LABELS: Record<Variant, string> = {
+  floor: 'floor: Node + one signed HTTP POST, no SDK',
+  naive: "naive: the docs' function, node_modules",
+  plain: 'esbuild bundle (plain)',
+  lazy: '+ deferred SDK requires',
+  fallback: '+ loader, cache refused (other Node)',
+  built: 'built: + V8 code cache (what we ship)',
+};
+
+interface Options {
+  runs: number;
+  warmPairs: number;
+  warmUp: number;
+  functions: FunctionName[];
+  json?: string;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const quick = argv.includes('--quick');
+  const valueOf = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at === -1 ? undefined : argv[at + 1];
+  };
+  const runs = Number(valueOf('--runs') ?? (quick ? 5 : 15));
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
+  const functions = (valueOf('--functions')?.split(',') ?? [...FUNCTION_NAMES]) as FunctionName[];
+  for (const name of functions) if (!FUNCTION_NAMES.includes(name)) throw new Error(`unknown function ${name}`);
+  return { runs, warmPairs: quick ? 100 : 400, warmUp: quick ? 20 : 50, functions, json: valueOf('--json') };
+}
+
+interface ChildAnswer {
+  result?: unknown;
+  threw?: string;
+  codeCache?: string;
+}
+
+/** Spawns `node <args>` and times spawn → the first line on fd 3 (the answer); a second line may give the peak RSS. */
+function timedChild(args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ ms: number; answer: ChildAnswer; peakRssKiB: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let ms: number | undefined;
+    let reported = '';
+    const output: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+      if (ms === undefined && chunk.includes(10)) ms = Number(process.hrtime.bigint() - started) / 1e6;
+      reported += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (ms === undefined || code !== 0) {
+        reject(new Error(`node ${args.join(' ')} exited ${code} without an answer:\n${Buffer.concat(output).toString('utf8')}`));
+        return;
+      }
+      const [answerLine, rssLine] = reported.split('\n');
+      const peak = rssLine ? (JSON.parse(rssLine) as { peakRssKiB: number }).peakRssKiB : Number.NaN;
+      resolve({ ms, answer: JSON.parse(answerLine as string) as ChildAnswer, peakRssKiB: peak });
+    });
+  });
+}
+
+interface Folders {
+  naive: Record<FunctionName, string>;
+  plain: Record<FunctionName, string>;
+  lazy: Record<FunctionName, string>;
+  fallback: Record<FunctionName, string>;
+  built: Record<FunctionName, string>;
+  warm: string;
+}
+
+async function prepareFolders(workDir: string, functions: readonly FunctionName[]): Promise<Folders> {
+  const each = async (make: (name: FunctionName) => Promise<string> | string) =>
+    Object.fromEntries(await Promise.all(functions.map(async (name) => [name, await make(name)] as const))) as Record<FunctionName, string>;
+  const source = (name: FunctionName) => path.join(FUNCTIONS_DIR, name, 'src', 'index.ts');
+  await build({ outDir: path.join(workDir, 'built') });
+  return {
+    naive: await each((name) => writeNaiveFunction(path.join(workDir, 'naive'), name, path.join(PROJECT_ROOT, 'node_modules'))),
+    plain: await each(async (name) => path.dirname(await writeBundle(source(name), path.join(workDir, 'plain', name), { lazyRequires: false, embed: false }))),
+    lazy: await each(async (name) => path.dirname(await writeBundle(source(name), path.join(workDir, 'lazy', name), { lazyRequires: true, embed: false }))),
+    fallback: await each((name) => {
+      const dir = path.join(workDir, 'fallback', name);
+      cpSync(path.join(workDir, 'built', name), dir, { recursive: true });
+      rmSync(path.join(dir, CODE_CACHE_FILE));
+      return dir;
+    }),
+    built: await each((name) => path.join(workDir, 'built', name)),
+    warm: path.dirname(await writeBundle(path.join(BENCH_DIR, 'warm-entry.ts'), path.join(workDir, 'warm'), { lazyRequires: true, embed: false })),
+  };
+}
+
+interface Sample {
+  ms: number;
+  rssMiB: number;
+  codeCache?: string;
+}
+
+function environmentFor(cloud: LocalCloud, name: FunctionName, functionDir: string): Record<string, string> {
+  // Built from nothing but PATH, LANG, TZ: in particular NODE_EXTRA_CA_CERTS (~80 ms per start) and NODE_OPTIONS stay out.
+  return functionEnvironment({
+    functionDir,
+    functionName: name,
+    cloudUrl: cloud.functionUrl(name),
+    caller: { openid: ADMIN_OPENID, source: 'wx_client' },
+    env: { LOGISTICS_ADMIN_OPENIDS: ADMIN_OPENID },
+  });
+}
+
+/** The event for one cold start; a bind of a fresh SF account each time, so every bind succeeds. */
+function eventFor(cloud: LocalCloud, name: FunctionName, tag: string): unknown {
+  if (name === 'updatePrinter') return { openid: PRINTER_OPENID, updateType: 'bind' };
+  const bizId = `bench-${tag}`;
+  cloud.registerCarrierAccount({ deliveryId: 'SF', bizId });
+  return { type: 'bind', bizId, deliveryId: 'SF' };
+}
+
+function checkAnswer(variant: Variant, name: FunctionName, answer: ChildAnswer): void {
+  const result = answer.result as { ok?: boolean; errCode?: number; status?: number } | undefined;
+  const succeeded = variant === 'floor' ? result?.status === 200 : variant === 'naive' ? result?.errCode === 0 : result?.ok === true;
+  if (!succeeded) throw new Error(`${variant} ${name} did not succeed: ${JSON.stringify(answer)}`);
+  const expectedCache = variant === 'built' ? 'accepted' : variant === 'fallback' ? 'absent' : undefined;
+  if (answer.codeCache !== expectedCache) throw new Error(`${variant} ${name}: code cache ${answer.codeCache}, expected ${expectedCache}`);
+}
+
+async function coldStarts(cloud: LocalCloud, folders: Folders, options: Options): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>();
+  const cases = options.functions.flatMap((name) => VARIANTS.map((variant) => ({ name, variant })));
+  const random = seededRandom(20240102);
+  for (let round = 0; round < options.runs; round += 1) {
+    for (const { name, variant } of shuffled(cases, random)) {
+      const functionDir = variant === 'floor' ? folders.built[name] : folders[variant][name];
+      const args =
+        variant === 'floor'
+          ? [FLOOR_CHILD]
+          : [COLD_CHILD, path.join(functionDir, 'index.js'), JSON.stringify(eventFor(cloud, name, `${variant}-${round}`))];
+      const { ms, answer, peakRssKiB } = await timedChild(args, environmentFor(cloud, name, functionDir), functionDir);
+      checkAnswer(variant, name, answer);
+      const key = `${name}/${variant}`;
+      samples.set(key, [...(samples.get(key) ?? []), { ms, rssMiB: peakRssKiB / 1024, codeCache: answer.codeCache }]);
+    }
+    process.stderr.write(`\rcold starts: round ${round + 1}/${options.runs}`);
+  }
+  process.stderr.write('\n');
+  return samples;
+}
+
+interface WarmResult {
+  ours: number[];
+  raw: number[];
+}
+
+async function warmCalls(cloud: LocalCloud, folders: Folders, options: Options): Promise<WarmResult> {
+  const env = environmentFor(cloud, 'updatePrinter', folders.warm);
+  const args = [
+    WARM_CHILD,
+    path.join(folders.warm, 'index.js'),
+    JSON.stringify({ openid: PRINTER_OPENID, updateType: 'bind' }),
+    JSON.stringify({ openid: PRINTER_OPENID, updateType: 'bind' }),
+    String(options.warmUp),
+    String(options.warmPairs),
+  ];
+  const { answer } = await timedChild(args, env, folders.warm);
+  return answer as unknown as WarmResult;
+}
+
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(2);
+
+function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folders, options: Options): { text: string; summary: Record<string, unknown> } {
+  const lines: string[] = [];
+  const summary: Record<string, unknown> = { node: process.version, runs: options.runs, cpus: cpus().length };
+  lines.push(`Node ${process.version}, ${cpus().length} CPUs, ${options.runs} interleaved rounds; children get no NODE_EXTRA_CA_CERTS / NODE_OPTIONS.`);
+  lines.push('');
+  lines.push('Cold start: spawn → first answer (parent clock); peak RSS: the child\'s VmHWM at the answer.');
+  lines.push('');
+  lines.push('| function | variant | cold start ms, median (p25–p75) | × naive (median of pairs) | peak RSS MiB, median |');
+  lines.push('| --- | --- | --: | --: | --: |');
+  for (const name of options.functions) {
+    const naive = (samples.get(`${name}/naive`) ?? []).map((sample) => sample.ms);
+    for (const variant of VARIANTS) {
+      const runs = samples.get(`${name}/${variant}`) ?? [];
+      const ms = runs.map((sample) => sample.ms);
+      const ratio = median(ratios(ms, naive));
+      const rss = median(runs.map((sample) => sample.rssMiB));
+      summary[`${name}/${variant}`] = { msMedian: median(ms), ratio, rssMiB: rss };
+      lines.push(
+        `| ${name} | ${VARIANT_LABELS[variant]} | ${fixed(median(ms))} (${fixed(quantile(ms, 0.25))}–${fixed(quantile(ms, 0.75))}) | ${ratio.toFixed(2)} | ${rss.toFixed(1)} |`,
+      );
+    }
+  }
+
+  const pairDifferences = warm.ours.map((ms, index) => ms - (warm.raw[index] as number));
+  const rawMedian = median(warm.raw);
+  const overhead = median(pairDifferences);
+  summary.warm = { rawMedianMs: rawMedian, oursMedianMs: median(warm.ours), overheadMedianMs: overhead, overheadShare: overhead / rawMedian, pairs: warm.raw.length };
+  lines.push('');
+  lines.push(`Warm calls, one process, ${warm.raw.length} alternating pairs after warm-up (updatePrinter, same SDK instance):`);
+  lines.push('');
+  lines.push('| call | median ms per call |');
+  lines.push('| --- | --: |');
+  lines.push(`| raw SDK: cloud.openapi.logistics.updatePrinter(params) | ${rawMedian.toFixed(3)} |`);
+  lines.push(`| ours: main(event) (authorise, validate, call, envelope, audit line) | ${median(warm.ours).toFixed(3)} |`);
+  lines.push(`| our layer's overhead (median of pair differences) | ${overhead.toFixed(3)} (${((overhead / rawMedian) * 100).toFixed(1)} % of a raw call) |`);
+
+  lines.push('');
+  lines.push('Deploy folder:');
+  lines.push('');
+  lines.push('| folder | packages | files | size MiB |');
+  lines.push('| --- | --: | --: | --: |');
+  const closure = dependencyClosureSize(PROJECT_ROOT, 'wx-server-sdk');
+  const naiveFile = statSync(path.join(folders.naive[options.functions[0] as FunctionName], 'index.js')).size;
+  lines.push(`| naive: index.js + node_modules (wx-server-sdk's dependency closure) | ${closure.packages} | ${closure.files + 1} | ${mib(closure.bytes + naiveFile)} |`);
+  summary.deploy = { naive: { packages: closure.packages, files: closure.files + 1, bytes: closure.bytes + naiveFile } };
+  for (const name of options.functions) {
+    const size = folderSize(folders.built[name]);
+    const cache = statSync(path.join(folders.built[name], CODE_CACHE_FILE)).size;
+    lines.push(`| ours: ${name}/ (index.js, ${CODE_CACHE_FILE} ${mib(cache)} MiB, package.json, config.json) | 0 | ${size.files} | ${mib(size.bytes)} |`);
+    (summary.deploy as Record<string, unknown>)[name] = size;
+  }
+
+  lines.push('');
+  for (const name of options.functions) {
+    const built = summary[`${name}/built`] as { ratio: number; rssMiB: number };
+    lines.push(
+      `Goals, ${name}: cold start ${built.ratio.toFixed(2)}× naive (goal ≤ 0.35: ${built.ratio <= 0.35 ? 'met' : 'NOT met'}), ` +
+        `peak RSS ${built.rssMiB.toFixed(1)} MiB (goal ≤ 50: ${built.rssMiB <= 50 ? 'met' : 'NOT met'})`,
+    );
+  }
+  const share = overhead / rawMedian;
+  lines.push(`Goal, warm overhead: ${(share * 100).toFixed(1)} % of a raw call (goal ≤ 2 %: ${share <= 0.02 ? 'met' : 'NOT met'})`);
+  return { text: lines.join('\n'), summary };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const workDir = mkdtempSync(path.join(tmpdir(), 'wx-logistics-bench-'));
+  const cloud = await startLocalCloud({});
+  try {
+    process.stderr.write('building the variants…\n');
+    const folders = await prepareFolders(workDir, options.functions);
+    const samples = await coldStarts(cloud, folders, options);
+    process.stderr.write('warm calls…\n');
+    const warm = await warmCalls(cloud, folders, options);
+    const { text, summary } = report(samples, warm, folders, options);
+    console.log(text);
+    if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ summary, samples: Object.fromEntries(samples), warm }, null, 1)}\n`);
+  } finally {
+    await cloud.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
