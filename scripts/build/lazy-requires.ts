@@ -102,16 +102,16 @@ function countOccurrences(haystack: string, needle: string): number {
 /** Rewrites one deferred binding; throws if the file does not declare and use it as expected. */
 function deferBinding(source: string, file: string, binding: string, specifier: string): string {
   if (!IDENTIFIER.test(binding)) throw new SourcePatchError(`${file}: "${binding}" is not an identifier`);
-  const declaration = new RegExp(`^const ${escapeRegExp(binding)} = (.*\\brequire\\((["'])${escapeRegExp(specifier)}\\2\\).*);$`, 'gm');
+  const declaration = new RegExp(`^(const|let|var) ${escapeRegExp(binding)} = (.*\\brequire\\((["'])${escapeRegExp(specifier)}\\3\\).*);$`, 'gm');
   const declarations = [...source.matchAll(declaration)];
   if (declarations.length !== 1) {
     throw new SourcePatchError(`${file}: expected exactly one top-level \`const ${binding} = …require("${specifier}")…;\`, found ${declarations.length}`);
   }
-  const [line, initialiser] = declarations[0] as RegExpMatchArray & [string, string];
+  const [line, keyword, initialiser] = declarations[0] as RegExpMatchArray & [string, string, string];
   if (countOccurrences(initialiser, 'require(') !== 1) {
     throw new SourcePatchError(`${file}: the declaration of ${binding} has more than one require`);
   }
-  const rest = source.replace(line, '');
+  const rest = source.replace(line, () => '');
   const uses = [...rest.matchAll(new RegExp(`(?<![\\w$.])${escapeRegExp(binding)}(?![\\w$])(\\.[A-Za-z_$][\\w$]*)?`, 'g'))];
   const bare = uses.filter((use) => use[1] === undefined);
   if (bare.length > 0) {
@@ -119,7 +119,7 @@ function deferBinding(source: string, file: string, binding: string, specifier: 
   }
   const names = [...new Set(uses.map((use) => (use[1] as string).slice(1)))].sort();
   if (names.length === 0) throw new SourcePatchError(`${file}: ${binding} is never used; nothing to defer`);
-  return source.replace(line, `const ${binding} = ${LAZY_MODULE_HELPER}(() => ${initialiser}, ${JSON.stringify(names)});`);
+  return source.replace(line, () => `${keyword} ${binding} = ${LAZY_MODULE_HELPER}(() => ${initialiser}, ${JSON.stringify(names)});`);
 }
 
 /** The patched source; throws SourcePatchError when the file is not exactly what the patch expects. */
@@ -153,9 +153,16 @@ function pathBelowNodeModules(absolutePath: string): string | undefined {
   return at === -1 ? undefined : parts.slice(at + 1).join('/');
 }
 
+/** The package a patched file belongs to: '@scope/name' or 'name'. */
+function packageOf(file: string): string {
+  const parts = file.split('/');
+  return (file.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
 /**
- * Applies the patches at bundle time. Fails the build if a patched file is changed, or if a
- * patched file never reached the bundle (its package was restructured: the patch would silently stop applying).
+ * Applies the patches at bundle time. Fails the build if a patched file changed, or if a package
+ * that has patches is in the bundle but a patched file of it is not (the package was restructured:
+ * the patch would silently stop applying).
  */
 export function sourcePatchPlugin(patches: readonly SourcePatch[]): esbuild.Plugin {
   const byFile = new Map(patches.map((patch) => [patch.file, patch]));
@@ -163,6 +170,8 @@ export function sourcePatchPlugin(patches: readonly SourcePatch[]): esbuild.Plug
   return {
     name: 'sdk-source-patches',
     setup(build) {
+      // Lists every input, to tell which patched packages are in the bundle.
+      build.initialOptions.metafile = true;
       const applied = new Set<string>();
       build.onStart(() => applied.clear());
       build.onLoad({ filter: new RegExp(`[\\\\/](${basenames.join('|')})$`) }, (args) => {
@@ -174,8 +183,14 @@ export function sourcePatchPlugin(patches: readonly SourcePatch[]): esbuild.Plug
         return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
       });
       build.onEnd((result): esbuild.OnEndResult | undefined => {
-        if (result.errors.length > 0) return undefined;
-        const missing = patches.filter((patch) => !applied.has(patch.file)).map((patch) => patch.file);
+        if (result.errors.length > 0 || result.metafile === undefined) return undefined;
+        const bundledPackages = new Set(
+          Object.keys(result.metafile.inputs).flatMap((input) => {
+            const below = pathBelowNodeModules(input.split('/').join(path.sep));
+            return below === undefined ? [] : [packageOf(below)];
+          }),
+        );
+        const missing = patches.filter((patch) => bundledPackages.has(packageOf(patch.file)) && !applied.has(patch.file)).map((patch) => patch.file);
         if (missing.length === 0) return undefined;
         return { errors: [{ text: `patched SDK files never reached the bundle: ${missing.join(', ')} (was the SDK restructured?)` }] };
       });

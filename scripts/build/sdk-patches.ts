@@ -1,7 +1,11 @@
 /**
- * What the build defers in the pinned SDK (wx-server-sdk 4.0.2 → @cloudbase/node-sdk 3.17.2), and
- * why each is off the openapi path. Every file is pinned by sha256: an upgrade fails the build until
- * this list is reviewed against the new source.
+ * What the build defers in the pinned SDK, and why each is off the openapi path. wx-server-sdk 4.0.2
+ * is pinned by package.json and pins @cloudbase/node-sdk 3.17.2; form-data comes from
+ * package-lock.json. Every file is pinned by sha256 as well: any other content fails the build
+ * until this list is reviewed against the new source (scripts/build/lazy-requires.ts).
+ *
+ * Everything deferred still works: it is required on first use (test/build/sdk-features.test.ts
+ * tours the SDK's features and compares every request byte with the SDK from node_modules).
  */
 import type { SourcePatch } from './lazy-requires';
 
@@ -48,5 +52,39 @@ export const SDK_PATCHES: readonly SourcePatch[] = [
     file: '@cloudbase/node-sdk/dist/utils/metadata.js',
     sha256: '540396227bf7f36ee222dd467fa3fed544ba9df27a278a5ecba1d958d32386a6',
     deferredRequires: { axios_1: 'axios' },
+  },
+  {
+    // The HTTP layer of every call: the proxy agents (+ debug, supports-color, tty, os) only serve
+    // a `proxy` option, which the openapi call never sets.
+    file: '@cloudbase/node-sdk/dist/utils/request-core.js',
+    sha256: 'f0aabe8a4eaf5791c0e49ab3817e1950b9dc7bd88ddaf9211ea08503ee0e1ba7',
+    deferredRequires: { https_proxy_agent_1: 'https-proxy-agent', http_proxy_agent_1: 'http-proxy-agent' },
+  },
+  {
+    // form-data 4.0.6 (node-sdk asks ^4.0.0; package-lock pins it, the hash makes any other fail the
+    // build): mime-types (+ the 190 KB mime-db table) only guesses the type of a part that has a file
+    // name or path; the openapi call's parts have neither.
+    file: 'form-data/lib/form_data.js',
+    sha256: 'c63c99e10e2c3f46fa990787d7dc4a4f65ea90211c422e19626fecb3d767c41d',
+    deferredRequires: { mime: 'mime-types' },
+  },
+  {
+    // wx-server-sdk itself (webpack bundle): the openapi param converter reads mime-db only for a
+    // media param ({ contentType, value: Buffer }); the logistics calls have none.
+    file: 'wx-server-sdk/index.js',
+    sha256: 'f33fb17b1724a16cf53d1d8c194e78d2d12c0d07793472b0a5d11cb133c6c4ab',
+    deferredRequires: {},
+    replacements: [
+      {
+        why: 'mime-db is required on the first media param, not when the param converter loads',
+        find: 'const mimeDB = __webpack_require__(/*! mime-db */ "mime-db");',
+        replace: 'let mimeDBLoaded;\nconst mimeDB$load = () => mimeDBLoaded || (mimeDBLoaded = __webpack_require__(/*! mime-db */ "mime-db"));',
+      },
+      {
+        why: "mime-db's only reader",
+        find: 'const mime = mimeDB[mimeType];',
+        replace: 'const mime = mimeDB$load()[mimeType];',
+      },
+    ],
   },
 ];
