@@ -6,11 +6,12 @@
  *   npm run bench -- --quick        5 rounds, fewer warm calls
  *   npm run bench -- --runs 30      more rounds
  *   npm run bench -- --functions updatePrinter --json out.json
+ *   npm run bench -- --node /path/to/node16   every function runs on that Node, our cache made by it
  *
  * Each round runs every (function, variant) once, in a shuffled order; a variant's ratio is the
  * median over rounds of its time divided by the naive function's time in the same round.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +48,8 @@ interface Options {
   warmUp: number;
   functions: FunctionName[];
   json?: string;
+  /** The Node binary every function runs on (and our code cache is made for). */
+  node: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -59,7 +62,7 @@ function parseOptions(argv: readonly string[]): Options {
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
   const functions = (valueOf('--functions')?.split(',') ?? [...FUNCTION_NAMES]) as FunctionName[];
   for (const name of functions) if (!FUNCTION_NAMES.includes(name)) throw new Error(`unknown function ${name}`);
-  return { runs, warmPairs: quick ? 100 : 400, warmUp: quick ? 20 : 50, functions, json: valueOf('--json') };
+  return { runs, warmPairs: quick ? 100 : 400, warmUp: quick ? 20 : 50, functions, json: valueOf('--json'), node: valueOf('--node') ?? process.execPath };
 }
 
 interface ChildAnswer {
@@ -69,10 +72,10 @@ interface ChildAnswer {
 }
 
 /** Spawns `node <args>` and times spawn → the first line on fd 3 (the answer); a second line may give the peak RSS. */
-function timedChild(args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ ms: number; answer: ChildAnswer; peakRssKiB: number }> {
+function timedChild(node: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ ms: number; answer: ChildAnswer; peakRssKiB: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let ms: number | undefined;
     let reported = '';
     const output: Buffer[] = [];
@@ -106,11 +109,11 @@ interface Folders {
   warm: string;
 }
 
-async function prepareFolders(workDir: string, functions: readonly FunctionName[]): Promise<Folders> {
+async function prepareFolders(workDir: string, functions: readonly FunctionName[], node: string): Promise<Folders> {
   const each = async (make: (name: FunctionName) => Promise<string> | string) =>
     Object.fromEntries(await Promise.all(functions.map(async (name) => [name, await make(name)] as const))) as Record<FunctionName, string>;
   const source = (name: FunctionName) => path.join(FUNCTIONS_DIR, name, 'src', 'index.ts');
-  await build({ outDir: path.join(workDir, 'built') });
+  await build({ outDir: path.join(workDir, 'built'), cacheRuntime: { nodeBinary: node } });
   return {
     naive: await each((name) => writeNaiveFunction(path.join(workDir, 'naive'), name, path.join(PROJECT_ROOT, 'node_modules'))),
     plain: await each(async (name) => path.dirname(await writeBundle(source(name), path.join(workDir, 'plain', name), { lazyRequires: false, embed: false }))),
@@ -170,7 +173,7 @@ async function coldStarts(cloud: LocalCloud, folders: Folders, options: Options)
         variant === 'floor'
           ? [FLOOR_CHILD]
           : [COLD_CHILD, path.join(functionDir, 'index.js'), JSON.stringify(eventFor(cloud, name, `${variant}-${round}`))];
-      const { ms, answer, peakRssKiB } = await timedChild(args, environmentFor(cloud, name, functionDir), functionDir);
+      const { ms, answer, peakRssKiB } = await timedChild(options.node, args, environmentFor(cloud, name, functionDir), functionDir);
       checkAnswer(variant, name, answer);
       const key = `${name}/${variant}`;
       samples.set(key, [...(samples.get(key) ?? []), { ms, rssMiB: peakRssKiB / 1024, codeCache: answer.codeCache }]);
@@ -196,7 +199,7 @@ async function warmCalls(cloud: LocalCloud, folders: Folders, options: Options):
     String(options.warmUp),
     String(options.warmPairs),
   ];
-  const { answer } = await timedChild(args, env, folders.warm);
+  const { answer } = await timedChild(options.node, args, env, folders.warm);
   return answer as unknown as WarmResult;
 }
 
@@ -205,8 +208,9 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(2);
 
 function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folders, options: Options): { text: string; summary: Record<string, unknown> } {
   const lines: string[] = [];
-  const summary: Record<string, unknown> = { node: process.version, runs: options.runs, cpus: cpus().length };
-  lines.push(`Node ${process.version}, ${cpus().length} CPUs, ${options.runs} interleaved rounds; children get no NODE_EXTRA_CA_CERTS / NODE_OPTIONS.`);
+  const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
+  const summary: Record<string, unknown> = { node: version, runs: options.runs, cpus: cpus().length };
+  lines.push(`Node ${version}, ${cpus().length} CPUs, ${options.runs} interleaved rounds; children get no NODE_EXTRA_CA_CERTS / NODE_OPTIONS.`);
   lines.push('');
   lines.push('Cold start: spawn → first answer (parent clock); peak RSS: the child\'s VmHWM at the answer.');
   lines.push('');
@@ -274,7 +278,7 @@ async function main(): Promise<void> {
   const cloud = await startLocalCloud({});
   try {
     process.stderr.write('building the variants…\n');
-    const folders = await prepareFolders(workDir, options.functions);
+    const folders = await prepareFolders(workDir, options.functions, options.node);
     const samples = await coldStarts(cloud, folders, options);
     process.stderr.write('warm calls…\n');
     const warm = await warmCalls(cloud, folders, options);

@@ -14,9 +14,9 @@ export interface NodeRun {
   stderr: string;
 }
 
-export function runNode(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<NodeRun> {
+export function runNode(args: readonly string[], env: Record<string, string>, cwd?: string, node = process.execPath): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -31,6 +31,12 @@ export function lastJsonLine<T>(run: NodeRun): T {
   if (run.code !== 0) throw new Error(`child exited ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as T;
 }
+
+/**
+ * Other Node binaries to check the build against (the cloud offers Node 16, 18 and 20), from
+ * WX_EXTRA_NODE_BINARIES (paths separated by ':'); none by default.
+ */
+export const EXTRA_NODE_BINARIES: readonly string[] = (process.env.WX_EXTRA_NODE_BINARIES ?? '').split(':').filter((entry) => entry !== '');
 
 export interface MainCall {
   outcome: string;
