@@ -15,7 +15,7 @@
  */
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CODE_CACHE_FILE, loaderWithEmbeddedBundle } from './build/code-cache-loader';
 import { makeEmbeddable } from './build/embeddable-source';
@@ -107,6 +107,16 @@ async function bundle(entryPoint: string, lazyRequires: boolean): Promise<string
 }
 
 const EMBEDDABLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'wx-logistics-build');
+/** Remembered texts kept (2.5 MB each): the newest, enough for both functions and a few edits. */
+const EMBEDDABLE_CACHE_KEEP = 8;
+
+function pruneEmbeddableCache(): void {
+  const entries = readdirSync(EMBEDDABLE_CACHE_DIR)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => ({ file: path.join(EMBEDDABLE_CACHE_DIR, name), mtime: statSync(path.join(EMBEDDABLE_CACHE_DIR, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of entries.slice(EMBEDDABLE_CACHE_KEEP)) rmSync(file, { force: true });
+}
 
 /**
  * makeEmbeddable, remembered by content: it parses and prints 2.5 MB (seconds), and most builds
@@ -126,6 +136,7 @@ function embeddableRemembered(code: string): string {
       const partial = `${file}.${process.pid}.partial`;
       writeFileSync(partial, embeddable, 'latin1');
       renameSync(partial, file);
+      pruneEmbeddableCache();
     } catch {
       // Only a lost speed-up.
     }
