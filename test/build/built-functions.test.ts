@@ -65,10 +65,6 @@ describe('the build', () => {
     }
   });
 
-  it('leaves the project folders as `npm run build` made them (index.js beside src)', () => {
-    for (const name of FUNCTION_NAMES) expect(existsSync(path.join(FUNCTIONS_DIR, name, 'index.js'))).toBe(true);
-  });
-
   it.each(FUNCTION_NAMES)('%s: the folder copied alone (no node_modules) loads, exports main, uses its cache and answers', async (name) => {
     const dir = copyAlone(name, 'alone');
     expect(existsSync(path.join(dir, '..', 'node_modules'))).toBe(false);
