@@ -3,6 +3,7 @@
 const tsJest = ['ts-jest', { diagnostics: false }];
 
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'node',
