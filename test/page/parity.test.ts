@@ -5,8 +5,8 @@
  * twice; this test is what keeps the two copies one.
  */
 import fc from 'fast-check';
-import { validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
-import { checkBindAccountEvent, checkUpdatePrinterEvent, type FieldProblem } from '../../miniprogram/logic/validation';
+import { FIELD_LIMITS, validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
+import { checkBindAccountEvent, checkUpdatePrinterEvent, FIELD_LIMITS as PAGE_FIELD_LIMITS, type FieldProblem } from '../../miniprogram/logic/validation';
 
 /** A mini program caller always has an OPENID, so "openid left out" means "myself". */
 const CALLER_OPENID = 'oCaller';
@@ -189,4 +189,8 @@ describe('the page and the functions judge events alike', () => {
     expect(accepted).toBeGreaterThan(150);
     expect([...blamed].sort()).toEqual(expect.arrayContaining([...fields].sort()));
   });
+});
+
+test('the page copies the functions’ field limits exactly', () => {
+  expect(PAGE_FIELD_LIMITS).toEqual(FIELD_LIMITS);
 });
