@@ -7,13 +7,29 @@
  * Plain JavaScript on purpose: the function must run exactly as it will be deployed.
  *
  * IPC, parent → child: { type: 'invoke', id, event, context } | { type: 'exit' }
- *      child → parent: { type: 'ready' } | { type: 'returned', id, result } | { type: 'threw', id, error }
+ *      child → parent: { type: 'ready' } | { type: 'returned', id, result, printed } | { type: 'threw', id, error, printed }
+ *      (printed: bytes written to stdout and stderr until then)
  */
 
 const entry = process.argv[2];
 if (!entry || typeof process.send !== 'function') {
   console.error('function-host: run by localcloud/invoke.ts, with the function entry file as argument');
   process.exit(2);
+}
+
+/**
+ * Bytes handed to stdout and stderr so far, sent with every reply: the two travel apart from the
+ * IPC channel, so the parent waits until it has read this much before it reports the invocation.
+ */
+const printed = { stdout: 0, stderr: 0 };
+for (const name of ['stdout', 'stderr']) {
+  const stream = process[name];
+  const write = stream.write;
+  stream.write = function countedWrite(chunk, encoding) {
+    if (typeof chunk === 'string') printed[name] += Buffer.byteLength(chunk, typeof encoding === 'string' ? encoding : 'utf8');
+    else if (chunk && typeof chunk.byteLength === 'number') printed[name] += chunk.byteLength;
+    return write.apply(this, arguments);
+  };
 }
 
 // A load error crashes the process with its stack on stderr: the parent reports a crash.
@@ -37,10 +53,10 @@ function describeThrown(thrown) {
 
 function reply(message) {
   try {
-    process.send(message);
+    process.send({ ...message, printed: { ...printed } });
   } catch (error) {
     // The real cloud serialises the result as JSON too; one that cannot be is the function's error.
-    process.send({ type: 'threw', id: message.id, error: { name: 'SerializationError', message: String(error && error.message) } });
+    process.send({ type: 'threw', id: message.id, error: { name: 'SerializationError', message: String(error && error.message) }, printed: { ...printed } });
   }
 }
 

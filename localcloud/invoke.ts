@@ -128,9 +128,29 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const output = (): FunctionOutput => ({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+
+  // An answer comes over IPC, what the function printed over two pipes: an answer is reported only
+  // once all it printed before answering has been read, so output() then holds it (see function-host.js).
+  type Printed = { stdout: number; stderr: number };
+  const received: Printed = { stdout: 0, stderr: 0 };
+  let awaitingOutput: Array<{ printed: Printed; report(): void }> = [];
+  let outputComplete = false;
+  const reportAnswersPrinted = (streamsEnded = false) => {
+    const ready = awaitingOutput.filter(({ printed }) => streamsEnded || (received.stdout >= printed.stdout && received.stderr >= printed.stderr));
+    awaitingOutput = awaitingOutput.filter((answer) => !ready.includes(answer));
+    for (const answer of ready) answer.report();
+  };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    received.stdout += chunk.length;
+    reportAnswersPrinted();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    received.stderr += chunk.length;
+    reportAnswersPrinted();
+  });
 
   type Pending = { settle(invocation: Invocation): void };
   const pending = new Map<number, Pending>();
@@ -145,6 +165,9 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
   const closed = new Promise<void>((resolve) => {
     const finish = (reason: string, exitCode: number | null, signal: string | null) => {
       ended ??= { reason, exitCode, signal };
+      // Nothing more will be read: report what answered before the end.
+      outputComplete = true;
+      reportAnswersPrinted(true);
       for (const invocation of pending.values()) invocation.settle({ status: 'crashed', ...ended });
       pending.clear();
       resolve();
@@ -159,7 +182,7 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
     });
   });
 
-  child.on('message', (message: { type?: string; id?: number; result?: unknown; error?: ThrownDescription }) => {
+  child.on('message', (message: { type?: string; id?: number; result?: unknown; error?: ThrownDescription; printed?: Printed }) => {
     if (message.type === 'ready') {
       ready = true;
       return;
@@ -167,8 +190,12 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
     const invocation = message.id === undefined ? undefined : pending.get(message.id);
     if (invocation === undefined) return; // timed out already
     pending.delete(message.id!);
-    if (message.type === 'returned') invocation.settle({ status: 'returned', result: message.result });
-    else invocation.settle({ status: 'threw', error: message.error ?? { name: 'Error', message: '' } });
+    const answer: Invocation =
+      message.type === 'returned'
+        ? { status: 'returned', result: message.result }
+        : { status: 'threw', error: message.error ?? { name: 'Error', message: '' } };
+    awaitingOutput.push({ printed: message.printed ?? { stdout: 0, stderr: 0 }, report: () => invocation.settle(answer) });
+    reportAnswersPrinted(outputComplete);
   });
 
   async function end(reason: string): Promise<void> {

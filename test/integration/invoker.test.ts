@@ -23,6 +23,23 @@ test('returns the result after a JSON trip, with stdout and stderr kept apart', 
   expect(invocation).toEqual({ status: 'returned', result: { n: 7, at: '1970-01-01T00:00:00.000Z' }, stdout: 'to stdout 7\n', stderr: 'to stderr\n' });
 });
 
+test('in a warm container, an answer is reported only once everything printed before it has been read', async () => {
+  // Large writes fill the pipe, so the IPC answer would overtake them without the byte count.
+  const dir = fn('chatty', `const line = 'x'.repeat(1023) + '\\n'; for (let i = 0; i < event.lines; i += 1) { console.log(line.trimEnd()); console.error('e' + i); } return event.lines;`);
+  const warm = await startWarmFunction({ functionDir: dir, cloudUrl: CLOUD_URL });
+  try {
+    for (const lines of [1, 300, 2000]) {
+      const before = warm.output();
+      expect(await warm.invoke({ lines })).toEqual({ status: 'returned', result: lines });
+      const after = warm.output();
+      expect(after.stdout.length - before.stdout.length).toBe(lines * 1024);
+      expect(after.stderr.split('\n').filter((line) => line.startsWith('e'))).toHaveLength(before.stderr.split('\n').filter((line) => line.startsWith('e')).length + lines);
+    }
+  } finally {
+    await warm.close();
+  }
+});
+
 test('undefined comes back as null; a result that is not JSON is the function\'s error', async () => {
   expect(await invokeFunction({ functionDir: fn('nothing', 'return undefined;'), cloudUrl: CLOUD_URL, event: {} })).toMatchObject({ status: 'returned', result: null });
   expect(await invokeFunction({ functionDir: fn('bigint', 'return { n: 1n };'), cloudUrl: CLOUD_URL, event: {} })).toMatchObject({
