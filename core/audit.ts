@@ -29,7 +29,7 @@ export interface AuditLine {
   durationMs: number;
 }
 
-export function auditLine(record: AuditRecord & { envelope: Envelope; durationMs: number }): string {
+export function auditLine(record: AuditRecord, envelope: Envelope, durationMs: number): string {
   const line: AuditLine = {
     audit: 'logistics',
     fn: record.fn,
@@ -37,10 +37,10 @@ export function auditLine(record: AuditRecord & { envelope: Envelope; durationMs
     caller: record.caller.openid ?? null,
     source: record.caller.source ?? null,
     target: record.target ?? null,
-    code: record.envelope.code,
-    errCode: record.envelope.errCode,
+    code: envelope.code,
+    errCode: envelope.errCode,
     attempts: record.attempts,
-    durationMs: Math.round(record.durationMs),
+    durationMs: Math.round(durationMs),
   };
   return JSON.stringify(line);
 }

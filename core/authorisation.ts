@@ -34,12 +34,23 @@ function commaList(value: string | undefined): string[] {
     .filter((item) => item.length > 0);
 }
 
-/** Reads the policy from the function's environment variables. */
+/** The last policy read, with the variables' text it was read from. */
+let lastRead: { admins: string | undefined; sources: string | undefined; policy: AccessPolicy } | undefined;
+
+/**
+ * Reads the policy from the function's environment variables. Every call reads them (a test or an
+ * owner may change them), but they are parsed again only when their text changed.
+ */
 export function readAccessPolicy(env: Readonly<Record<string, string | undefined>>): AccessPolicy {
-  return {
-    adminOpenids: new Set(commaList(env.LOGISTICS_ADMIN_OPENIDS)),
-    serverSources: new Set(commaList(env.LOGISTICS_SERVER_SOURCES).filter((source) => !CLIENT_SOURCES.has(source))),
+  const admins = env.LOGISTICS_ADMIN_OPENIDS;
+  const sources = env.LOGISTICS_SERVER_SOURCES;
+  if (lastRead !== undefined && lastRead.admins === admins && lastRead.sources === sources) return lastRead.policy;
+  const policy: AccessPolicy = {
+    adminOpenids: new Set(commaList(admins)),
+    serverSources: new Set(commaList(sources).filter((source) => !CLIENT_SOURCES.has(source))),
   };
+  lastRead = { admins, sources, policy };
+  return policy;
 }
 
 export type AccessDecision = { allowed: true; as: 'admin' | 'server' } | { allowed: false; envelope: Envelope<never> };
@@ -64,11 +75,16 @@ export function authorise(fn: string, caller: Caller, policy: AccessPolicy): Acc
   };
 }
 
+/** A non-empty string (getWXContext turns an all-digit value into a number: not an id we know). */
+function present(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
 /** The caller as cloud.getWXContext() reports it; empty strings count as absent. */
 export function callerFromWXContext(context: { OPENID?: string; APPID?: string; SOURCE?: string }): Caller {
-  const present = (value: string | undefined) => (value && value.length > 0 ? value : undefined);
-  const openid = present(context.OPENID);
-  const appid = present(context.APPID);
-  const source = present(context.SOURCE);
-  return { ...(openid && { openid }), ...(appid && { appid }), ...(source && { source }) };
+  const caller: Caller = {};
+  if (present(context.OPENID)) caller.openid = context.OPENID;
+  if (present(context.APPID)) caller.appid = context.APPID;
+  if (present(context.SOURCE)) caller.source = context.SOURCE;
+  return caller;
 }

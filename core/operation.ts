@@ -60,7 +60,8 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 function scrubEnvelope<E extends Envelope>(envelope: E, secrets: readonly string[]): E {
-  return { ...envelope, errMsg: scrub(envelope.errMsg, secrets) };
+  // Most calls carry no secret (every updatePrinter call): no copy then.
+  return secrets.length === 0 ? envelope : { ...envelope, errMsg: scrub(envelope.errMsg, secrets) };
 }
 
 /** Runs one call, giving up (without cancelling it) when the budget ends first. */
@@ -96,7 +97,7 @@ async function callWithRetries<Params>(
   operation: Operation<Params>,
   params: Params,
   deps: OperationDeps<Params>,
-  policy: RetryPolicy,
+  policy: Readonly<RetryPolicy>,
   startedAt: number,
 ): Promise<{ envelope: Envelope; attempts: number }> {
   let lastTransient: Envelope | undefined;
@@ -163,7 +164,7 @@ export async function runOperation<Params>(
   }
   envelope = scrubEnvelope(envelope, secrets);
   try {
-    deps.log(scrub(auditLine({ ...record, envelope, durationMs: deps.now() - startedAt }), secrets));
+    deps.log(scrub(auditLine(record, envelope, deps.now() - startedAt), secrets));
   } catch {
     // A failing logger must not cost the caller the answer.
   }

@@ -38,19 +38,30 @@ function positiveInteger(value: string | undefined): number | undefined {
   return parsed > 0 ? parsed : undefined;
 }
 
+/** The last policy read, with the variables' text it was read from. */
+let lastRead:
+  | { budgetText: string | undefined; timeoutText: string | undefined; attemptsText: string | undefined; policy: Readonly<RetryPolicy> }
+  | undefined;
+
 /**
  * The policy for this deployment. An owner who raises the function's time limit raises
  * LOGISTICS_TIME_BUDGET_MS with it; the request timeout follows at 60 % of the budget unless
  * LOGISTICS_REQUEST_TIMEOUT_MS says otherwise.
  */
-export function readRetryPolicy(env: Readonly<Record<string, string | undefined>>): RetryPolicy {
-  const timeBudgetMs = positiveInteger(env.LOGISTICS_TIME_BUDGET_MS) ?? DEFAULT_RETRY_POLICY.timeBudgetMs;
+export function readRetryPolicy(env: Readonly<Record<string, string | undefined>>): Readonly<RetryPolicy> {
+  const budgetText = env.LOGISTICS_TIME_BUDGET_MS;
+  const timeoutText = env.LOGISTICS_REQUEST_TIMEOUT_MS;
+  const attemptsText = env.LOGISTICS_MAX_ATTEMPTS;
+  // Parsed again only when the variables' text changed: this runs on every call.
+  if (lastRead !== undefined && lastRead.budgetText === budgetText && lastRead.timeoutText === timeoutText && lastRead.attemptsText === attemptsText) return lastRead.policy;
+  const timeBudgetMs = positiveInteger(budgetText) ?? DEFAULT_RETRY_POLICY.timeBudgetMs;
   const requestTimeoutMs =
-    positiveInteger(env.LOGISTICS_REQUEST_TIMEOUT_MS) ??
-    (env.LOGISTICS_TIME_BUDGET_MS === undefined ? DEFAULT_RETRY_POLICY.requestTimeoutMs : Math.round(timeBudgetMs * 0.6));
-  const maxAttempts = positiveInteger(env.LOGISTICS_MAX_ATTEMPTS) ?? DEFAULT_RETRY_POLICY.maxAttempts;
+    positiveInteger(timeoutText) ?? (budgetText === undefined ? DEFAULT_RETRY_POLICY.requestTimeoutMs : Math.round(timeBudgetMs * 0.6));
+  const maxAttempts = positiveInteger(attemptsText) ?? DEFAULT_RETRY_POLICY.maxAttempts;
   // A request timeout at or past the budget is allowed: the budget then ends the wait (OUTCOME_UNKNOWN).
-  return { ...DEFAULT_RETRY_POLICY, timeBudgetMs, requestTimeoutMs, maxAttempts };
+  const policy = Object.freeze({ ...DEFAULT_RETRY_POLICY, timeBudgetMs, requestTimeoutMs, maxAttempts });
+  lastRead = { budgetText, timeoutText, attemptsText, policy };
+  return policy;
 }
 
 /** The pause before retry number `retry` (1 for the second attempt); `random` is in [0, 1). */

@@ -108,8 +108,10 @@ function ownFields(event: unknown): Record<string, unknown> | undefined {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(event)) {
     if ((PLATFORM_FIELDS as readonly string[]).includes(key)) continue;
-    // defineProperty, not assignment: an own "__proto__" key must stay a key (and be rejected).
-    Object.defineProperty(copy, key, { value: (event as Record<string, unknown>)[key], enumerable: true, writable: true, configurable: true });
+    const value = (event as Record<string, unknown>)[key];
+    // An own "__proto__" key must stay a key (and be rejected): assigning it would set the prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    else copy[key] = value;
   }
   return copy;
 }

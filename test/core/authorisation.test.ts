@@ -48,4 +48,22 @@ describe('authorisation', () => {
     expect(decide({ openid: '  ' })).toBe('NO_CALLER_IDENTITY');
     expect(callerFromWXContext({ OPENID: '', APPID: 'wxapp', SOURCE: 'wx_client' })).toEqual({ appid: 'wxapp', source: 'wx_client' });
   });
+
+  test('the policy follows the variables: re-read when their text changes, reused while it does not', () => {
+    jest.isolateModules(() => {
+      // A fresh module: the very first read may have neither variable set.
+      const fresh = jest.requireActual<typeof import('../../core/authorisation')>('../../core/authorisation');
+      const none = fresh.readAccessPolicy({});
+      expect(none.adminOpenids.size).toBe(0);
+      const env: Record<string, string | undefined> = { LOGISTICS_ADMIN_OPENIDS: 'oAdminA' };
+      const first = fresh.readAccessPolicy(env);
+      expect(fresh.readAccessPolicy({ ...env })).toBe(first);
+      env.LOGISTICS_ADMIN_OPENIDS = 'oAdminB';
+      expect([...fresh.readAccessPolicy(env).adminOpenids]).toEqual(['oAdminB']);
+      env.LOGISTICS_SERVER_SOURCES = 'wx_trigger';
+      expect([...fresh.readAccessPolicy(env).serverSources]).toEqual(['wx_trigger']);
+      delete env.LOGISTICS_ADMIN_OPENIDS;
+      expect(fresh.readAccessPolicy(env).adminOpenids.size).toBe(0);
+    });
+  });
 });

@@ -28,4 +28,20 @@ describe('retry policy', () => {
     expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 0)).toBe(80);
     expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 0.999999)).toBe(120);
   });
+
+  test('the policy follows the variables when they change between calls', () => {
+    const env: Record<string, string | undefined> = { LOGISTICS_MAX_ATTEMPTS: '5' };
+    expect(readRetryPolicy(env).maxAttempts).toBe(5);
+    expect(readRetryPolicy({ ...env })).toBe(readRetryPolicy(env));
+    env.LOGISTICS_MAX_ATTEMPTS = '2';
+    expect(readRetryPolicy(env).maxAttempts).toBe(2);
+    env.LOGISTICS_TIME_BUDGET_MS = '5000';
+    expect(readRetryPolicy(env)).toMatchObject({ maxAttempts: 2, timeBudgetMs: 5000, requestTimeoutMs: 3000 });
+    delete env.LOGISTICS_TIME_BUDGET_MS;
+    expect(readRetryPolicy(env)).toMatchObject({ timeBudgetMs: DEFAULT_RETRY_POLICY.timeBudgetMs, requestTimeoutMs: DEFAULT_RETRY_POLICY.requestTimeoutMs });
+  });
+
+  test('the policy handed out cannot be changed by a caller', () => {
+    expect(Object.isFrozen(readRetryPolicy({}))).toBe(true);
+  });
 });
