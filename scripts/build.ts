@@ -1,12 +1,14 @@
 /**
  * Builds each cloud function into one deployable folder: cloudfunctions/<name>/index.js, exporting
- * `main`, with wx-server-sdk and everything else inside, plus index.v8cache (a V8 code cache that
- * index.js uses when the Node running it is the one that made it, and ignores otherwise). The folder
- * then uploads as it is from WeChat DevTools ("upload all files", no cloud-side npm install).
+ * `main`, with wx-server-sdk and everything else inside, plus index.extras.js (the SDK modules the
+ * openapi call never uses, read on first use) and index.v8cache (a V8 code cache that index.js uses
+ * when the Node running it is the one that made it, and ignores otherwise). The folder then uploads
+ * as it is from WeChat DevTools ("upload all files", no cloud-side npm install).
  *
  * Cold start (docs/performance.md): the SDK's modules that the openapi call never uses are loaded
- * on first use instead of at load (build/lazy-requires.ts, build/sdk-patches.ts), and index.js
- * compiles the bundle with the code cache (build/code-cache-loader.ts).
+ * on first use instead of at load (build/lazy-requires.ts, build/sdk-patches.ts) from a second file
+ * (build/split-bundle.ts), and index.js compiles the bundle with the code cache
+ * (build/code-cache-loader.ts).
  *
  * Run: `npm run build` (`-- --no-code-cache` to skip the cache). The cache is made with this Node
  * unless WX_CODE_CACHE_NODE names another binary (and WX_CODE_CACHE_NODE_ARGS its options): make it
@@ -23,6 +25,7 @@ import { sourcePatchPlugin } from './build/lazy-requires';
 import { codeCacheOutcome, makeCodeCache, type CacheRuntime, type MadeCodeCache } from './build/make-code-cache';
 import { startOpenapiResponder } from './build/openapi-responder';
 import { SDK_PATCHES } from './build/sdk-patches';
+import { buildSplit, EXTRAS_FILE, type SplitBundle } from './build/split-bundle';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'cloudfunctions');
@@ -79,9 +82,12 @@ export interface BuiltFunction {
   codeCache?: MadeCodeCache;
 }
 
-/** esbuild's bundle of one entry file (CommonJS, for Node 16+, everything inside), as text. */
-async function bundle(entryPoint: string, lazyRequires: boolean): Promise<string> {
-  const result = await esbuild.build({
+/**
+ * esbuild's bundle of one entry file (CommonJS, for Node 16+, everything inside), as text: with
+ * lazyRequires, split in index.js and what only the deferred requires reach (build/split-bundle.ts).
+ */
+async function bundle(entryPoint: string, lazyRequires: boolean): Promise<SplitBundle> {
+  const options = {
     entryPoints: [entryPoint],
     outfile: path.join(path.dirname(entryPoint), 'index.js'),
     write: false,
@@ -95,15 +101,16 @@ async function bundle(entryPoint: string, lazyRequires: boolean): Promise<string
     legalComments: 'none',
     charset: 'ascii',
     logLevel: 'silent',
-    plugins: lazyRequires ? [inlineCloudbaseVersion, sourcePatchPlugin(SDK_PATCHES)] : [inlineCloudbaseVersion],
-  });
+  } satisfies esbuild.BuildOptions;
+  if (lazyRequires) return buildSplit({ ...options, plugins: [inlineCloudbaseVersion, sourcePatchPlugin(SDK_PATCHES)] }, SDK_PATCHES, PROJECT_ROOT);
+  const result = await esbuild.build({ ...options, plugins: [inlineCloudbaseVersion] });
   if (result.warnings.length > 0) {
     const text = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
     throw new Error(`build of ${entryPoint} has warnings:\n${text.join('\n')}`);
   }
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error(`build of ${entryPoint} wrote nothing`);
-  return output.text;
+  return { main: output.text };
 }
 
 const EMBEDDABLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'wx-logistics-build');
@@ -147,12 +154,14 @@ function embeddableRemembered(code: string): string {
 /** Bundles `entryPoint` into <functionDir>/index.js (removing any code cache there); returns its path. */
 export async function writeBundle(entryPoint: string, functionDir: string, options: { lazyRequires?: boolean; embed?: boolean } = {}): Promise<string> {
   const { lazyRequires = true, embed = true } = options;
-  const code = await bundle(entryPoint, lazyRequires);
+  const { main, extras } = await bundle(entryPoint, lazyRequires);
   const outfile = path.join(functionDir, 'index.js');
   mkdirSync(functionDir, { recursive: true });
   // A stale cache beside a new index.js would be refused (source hash), but never leave one around.
   rmSync(path.join(functionDir, CODE_CACHE_FILE), { force: true });
-  writeFileSync(outfile, embed ? loaderWithEmbeddedBundle(embeddableRemembered(code)) : code);
+  rmSync(path.join(functionDir, EXTRAS_FILE), { force: true });
+  if (extras !== undefined) writeFileSync(path.join(functionDir, EXTRAS_FILE), extras);
+  writeFileSync(outfile, embed ? loaderWithEmbeddedBundle(embeddableRemembered(main)) : main);
   return outfile;
 }
 

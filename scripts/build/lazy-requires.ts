@@ -32,6 +32,8 @@ export interface SourcePatch {
   /** binding → the specifier its top-level `const <binding> = …require("<specifier>")…;` loads. */
   deferredRequires: Readonly<Record<string, string>>;
   replacements?: readonly TextReplacement[];
+  /** Specifiers that `replacements` turn into first-use requires (the build keeps them out of index.js). */
+  deferredByReplacements?: readonly string[];
 }
 
 /** Thrown when a pinned file is not what the patch was written for. */
@@ -147,7 +149,7 @@ export function applySourcePatch(source: string, patch: SourcePatch): string {
 }
 
 /** The part of an absolute path below its last node_modules folder, with forward slashes. */
-function pathBelowNodeModules(absolutePath: string): string | undefined {
+export function pathBelowNodeModules(absolutePath: string): string | undefined {
   const parts = absolutePath.split(path.sep);
   const at = parts.lastIndexOf('node_modules');
   return at === -1 ? undefined : parts.slice(at + 1).join('/');

@@ -74,6 +74,7 @@ export const SDK_PATCHES: readonly SourcePatch[] = [
     file: 'wx-server-sdk/index.js',
     sha256: 'f33fb17b1724a16cf53d1d8c194e78d2d12c0d07793472b0a5d11cb133c6c4ab',
     deferredRequires: {},
+    deferredByReplacements: ['mime-db'],
     replacements: [
       {
         why: 'mime-db is required on the first media param, not when the param converter loads',

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { build, FUNCTION_NAMES, FUNCTIONS_DIR, writeBundle, type BuiltFunction, type FunctionName } from '../../scripts/build';
 import { CODE_CACHE_FILE, embeddedSource, type CodeCacheHeader } from '../../scripts/build/code-cache-loader';
 import { functionTestEnvironment } from '../../scripts/build/make-code-cache';
+import { EXTRAS_FILE } from '../../scripts/build/split-bundle';
 import { startOpenapiResponder, type OpenapiResponder, type RecordedRequest } from '../../scripts/build/openapi-responder';
 import { CALL_MAIN, DETERMINISTIC, lastJsonLine, runNode, type MainCall } from './support/processes';
 
@@ -52,11 +53,11 @@ function readHeader(cacheFile: string): { header: CodeCacheHeader; bytes: Buffer
 }
 
 describe('the build', () => {
-  it('produces both function folders: index.js, the code cache, package.json without dependencies, config.json', () => {
+  it('produces both function folders: index.js, the code cache, the extras, package.json without dependencies, config.json', () => {
     expect(built.map((fn) => fn.name).sort()).toEqual([...FUNCTION_NAMES].sort());
     for (const name of FUNCTION_NAMES) {
       const dir = path.join(workDir, 'built', name);
-      expect(readdirSync(dir).sort()).toEqual(['config.json', 'index.js', CODE_CACHE_FILE, 'package.json'].sort());
+      expect(readdirSync(dir).sort()).toEqual(['config.json', 'index.js', CODE_CACHE_FILE, EXTRAS_FILE, 'package.json'].sort());
       const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
       expect(pkg.dependencies).toBeUndefined();
       expect(pkg.main).toBe('index.js');
@@ -72,6 +73,8 @@ describe('the build', () => {
     expect(call.exports).toEqual(['main']);
     expect(call.outcome).toBe('accepted');
     expect(call.result).toMatchObject(SUCCESS);
+    // The openapi call runs from index.js alone: the extras (database, storage, …) are never read.
+    expect(call.loaded).toEqual(['index.js']);
   }, 30_000);
 });
 

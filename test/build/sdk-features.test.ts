@@ -1,6 +1,6 @@
 /**
  * The lazy loading keeps every wx-server-sdk feature: wx-server-sdk bundled as our functions are
- * (deferred requires, embedded behind the loader) does what the SDK from node_modules does —
+ * (deferred requires, split into index.js and index.extras.js, embedded behind the loader) does what the SDK from node_modules does —
  * openapi, callFunction, database reads and writes, storage, logger, cloudPay, ai — with the same
  * results, the same output and byte-identical requests.
  */
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT, writeBundle } from '../../scripts/build';
 import { functionTestEnvironment } from '../../scripts/build/make-code-cache';
 import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder, type RecordedRequest } from '../../scripts/build/openapi-responder';
+import { EXTRAS_FILE } from '../../scripts/build/split-bundle';
 import { DETERMINISTIC, runNode, SDK_TOUR, SUPPORT_DIR, type NodeRun } from './support/processes';
 
 interface TourStep {
@@ -59,16 +60,18 @@ it('every SDK feature behaves, prints and sends exactly as the SDK from node_mod
   expect(comparable(bundled.requests)).toEqual(comparable(reference.requests));
 }, 60_000);
 
-it('reaches database(), callFunction, the storage calls and logger() without throwing at load', async () => {
+it('reaches database(), callFunction, the storage calls and logger() without throwing at load, from the extras file', async () => {
   const script = `const cloud = require(${JSON.stringify(bundledSdk)});
+    const extrasRead = () => Object.keys(require.cache).some((file) => file.endsWith(${JSON.stringify(EXTRAS_FILE)}));
     cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+    const readAtInit = extrasRead();
     const db = cloud.database();
     const reached = [typeof db.collection, typeof cloud.callFunction, typeof cloud.uploadFile, typeof cloud.getTempFileURL,
       typeof cloud.deleteFile, typeof cloud.downloadFile, typeof cloud.logger().info, typeof cloud.openapi.logistics.updatePrinter];
-    process.stdout.write(JSON.stringify(reached) + '\\n');`;
+    process.stdout.write(JSON.stringify({ reached, readAtInit, readAfter: extrasRead() }) + '\\n');`;
   const run = await runNode(['-e', script], functionTestEnvironment('reach', responder.url), workDir);
   expect(run.code).toBe(0);
-  expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '')).toEqual(Array(8).fill('function'));
+  expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '')).toEqual({ reached: Array(8).fill('function'), readAtInit: false, readAfter: true });
 }, 30_000);
 
 it('@cloudbase/node-sdk: an app made by init() has the same surface, models built on first read', async () => {

@@ -42,4 +42,6 @@ export interface MainCall {
   outcome: string;
   exports: string[];
   result: unknown;
+  /** Files of the function's folder in require.cache after the call, by name. */
+  loaded: string[];
 }
