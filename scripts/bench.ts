@@ -2,7 +2,7 @@
  * Cold start benchmark (docs/performance.md): the docs' naive function against our built
  * functions, in fresh processes, interleaved, against the local cloud. A benchmark, not a test.
  *
- *   npm run bench                   15 rounds (about a minute and a half on 2 cores)
+ *   npm run bench                   15 rounds (about three minutes on 2 cores)
  *   npm run bench -- --quick        5 rounds, fewer warm calls
  *   npm run bench -- --runs 30      more rounds
  *   npm run bench -- --functions updatePrinter --json out.json

@@ -114,7 +114,7 @@ async function bundle(entryPoint: string, lazyRequires: boolean): Promise<SplitB
 }
 
 const EMBEDDABLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'wx-logistics-build');
-/** Remembered texts kept (2.5 MB each): the newest, enough for both functions and a few edits. */
+/** Remembered texts kept (0.6 MB each): the newest, enough for both functions and a few edits. */
 const EMBEDDABLE_CACHE_KEEP = 8;
 
 function pruneEmbeddableCache(): void {
@@ -126,7 +126,7 @@ function pruneEmbeddableCache(): void {
 }
 
 /**
- * makeEmbeddable, remembered by content: it parses and prints 2.5 MB (seconds), and most builds
+ * makeEmbeddable, remembered by content: it parses and prints 0.6 MB (about a second), and most builds
  * bundle the same text. The key covers the bundle, the tool's own source and esbuild's version.
  */
 function embeddableRemembered(code: string): string {
