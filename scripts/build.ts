@@ -17,7 +17,7 @@
  */
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CODE_CACHE_FILE, loaderWithEmbeddedBundle } from './build/code-cache-loader';
 import { makeEmbeddable } from './build/embeddable-source';
@@ -213,7 +213,9 @@ if (require.main === module) {
     (built) => {
       for (const fn of built) {
         const cache = fn.codeCache === undefined ? '' : ` + ${CODE_CACHE_FILE} (${(fn.codeCache.bytes / 1024).toFixed(0)} KiB)`;
-        console.log(`built ${path.relative(PROJECT_ROOT, fn.outfile)} (${(fn.bytes / 1024).toFixed(0)} KiB)${cache}`);
+        const extrasFile = path.join(path.dirname(fn.outfile), EXTRAS_FILE);
+        const extras = existsSync(extrasFile) ? ` + ${EXTRAS_FILE} (${(statSync(extrasFile).size / 1024).toFixed(0)} KiB)` : '';
+        console.log(`built ${path.relative(PROJECT_ROOT, fn.outfile)} (${(fn.bytes / 1024).toFixed(0)} KiB)${extras}${cache}`);
         if (fn.codeCache !== undefined && !warmUpSucceeded(fn.codeCache.warmUpEnvelope)) {
           console.warn(`warning: the warm call behind ${fn.name}'s code cache did not succeed, so the cache covers less: ${JSON.stringify(fn.codeCache.warmUpEnvelope)}`);
         }
