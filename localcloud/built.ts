@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, type FunctionName } from '../scripts/build';
+import { EXTRAS_FILE } from '../scripts/build/split-bundle';
 
 export { FUNCTION_NAMES, FUNCTIONS_DIR, type FunctionName };
 
@@ -39,7 +40,7 @@ function mtimeOrZero(file: string): number {
   }
 }
 
-/** True when some index.js is missing or older than what it is built from. */
+/** True when some index.js (or the index.extras.js beside it) is missing or older than what it is built from. */
 export function buildIsStale(): boolean {
   const sources = Math.max(
     newestMtime(path.join(PROJECT_ROOT, 'core')),
@@ -49,7 +50,7 @@ export function buildIsStale(): boolean {
     ...FUNCTION_NAMES.map((name) => newestMtime(path.join(FUNCTIONS_DIR, name, 'src'))),
   );
   return FUNCTION_NAMES.some((name) => {
-    const built = mtimeOrZero(path.join(FUNCTIONS_DIR, name, 'index.js'));
+    const built = Math.min(mtimeOrZero(path.join(FUNCTIONS_DIR, name, 'index.js')), mtimeOrZero(path.join(FUNCTIONS_DIR, name, EXTRAS_FILE)));
     return built === 0 || built < sources;
   });
 }

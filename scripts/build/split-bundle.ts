@@ -6,12 +6,14 @@
  *
  * How the two parts stay one program:
  * - In index.js, each deferred require (scripts/build/sdk-patches.ts, already a first-use thunk by
- *   lazy-requires.ts) resolves to a small module that loads index.extras.js and takes that module
- *   from it. Nothing else refers to the extras.
+ *   lazy-requires.ts; one per installed copy of the patched file) resolves to a small module that
+ *   takes that module from index.extras.js. Nothing else refers to the extras.
  * - A module that both parts need exists once, in index.js: the extras reach it through a registry
- *   that index.js hands over when it loads them (`load(registry)`), so every SDK singleton, class
- *   and cache stays single. Patched SDK files are in index.js: the source patch plugin fails the
- *   build when one of a bundled package is not.
+ *   that index.js hands over when it loads them (`load(shared)`), so every SDK singleton, class
+ *   and cache stays single. Each evaluation of index.js evaluates the extras afresh, once, as one
+ *   bundle would. Shared modules must be CommonJS (an ES module would be required instead of
+ *   imported: other initialisation order). Patched SDK files are in index.js: the source patch
+ *   plugin fails the build when one of a bundled package is not.
  * - Built in three esbuild runs: index.js without the registry (to learn its modules), the extras
  *   (to learn which of those they use), then index.js with the registry for exactly those, which
  *   must hold the same modules as the first run.
@@ -53,51 +55,68 @@ export function deferredEdges(patches: readonly SourcePatch[]): DeferredEdge[] {
   ]);
 }
 
-/** A module's key in the registry: its path from the project root, with forward slashes. */
+/** A module's key: its path from the project root, with forward slashes. */
 function moduleKey(root: string, absolutePath: string): string {
   return path.relative(root, absolutePath).split(path.sep).join('/');
 }
 
 /** The absolute paths of a build's modules read from disk (no virtual ones). */
-function fileInputs(metafile: esbuild.Metafile, root: string): Set<string> {
+function fileInputs(metafile: esbuild.Metafile, root: string, format?: 'esm'): Set<string> {
   return new Set(
-    Object.keys(metafile.inputs)
-      .filter((input) => !/^[\w-]+:/.test(input))
-      .map((input) => path.resolve(root, input)),
+    Object.entries(metafile.inputs)
+      .filter(([input, info]) => !/^[\w-]+:/.test(input) && (format === undefined || info.format === format))
+      .map(([input]) => path.resolve(root, input)),
   );
 }
 
-interface MainPartState {
-  /** Where each deferred require was seen: the requiring file's folder. */
-  resolveDirs: Map<string, string>;
+/** One place a deferred require is made: `site` is the requiring file's path from the root, `|`, the specifier. */
+interface DeferredSite {
+  edge: DeferredEdge;
+  /** The requiring file's folder, to resolve the specifier from. */
+  resolveDir: string;
 }
 
-/** index.js's plugin: deferred requires go to the extras; `shared` lists the registry's modules. */
-function mainPartPlugin(edges: readonly DeferredEdge[], shared: ReadonlyMap<string, string>, state: MainPartState): esbuild.Plugin {
-  const keys = new Set(edges.map(edgeKey));
+/**
+ * index.js's plugin: deferred requires go to the extras; `shared` lists the registry's modules.
+ * `sites` receives every deferred require seen (one per installed copy of a patched file).
+ */
+function mainPartPlugin(root: string, edges: readonly DeferredEdge[], shared: ReadonlyMap<string, string>, sites: Map<string, DeferredSite>): esbuild.Plugin {
+  const edgesByKey = new Map(edges.map((edge) => [edgeKey(edge), edge]));
   return {
     name: 'split-main-part',
     setup(build) {
-      build.onStart(() => state.resolveDirs.clear());
+      build.onStart(() => sites.clear());
       build.onResolve({ filter: /.*/ }, (args) => {
-        if (args.namespace === EXTRAS_NAMESPACE) {
-          if (args.path === `./${EXTRAS_FILE}`) return { path: args.path, external: true };
-          if (args.path === REGISTRY_SPECIFIER) return { path: 'registry', namespace: REGISTRY_NAMESPACE };
-          return undefined;
-        }
-        const importer = args.importer === '' ? undefined : pathBelowNodeModules(args.importer);
-        if (importer === undefined) return undefined;
-        const key = `${importer}|${args.path}`;
-        if (!keys.has(key)) return undefined;
-        state.resolveDirs.set(key, args.resolveDir);
-        return { path: key, namespace: EXTRAS_NAMESPACE };
+        if (args.namespace === REGISTRY_NAMESPACE && args.path === `./${EXTRAS_FILE}`) return { path: args.path, external: true };
+        if (args.namespace === EXTRAS_NAMESPACE && args.path === REGISTRY_SPECIFIER) return { path: 'registry', namespace: REGISTRY_NAMESPACE };
+        const file = args.namespace === 'file' && args.importer !== '' ? pathBelowNodeModules(args.importer) : undefined;
+        const edge = file === undefined ? undefined : edgesByKey.get(`${file}|${args.path}`);
+        if (edge === undefined) return undefined;
+        // lazy-requires.ts defers require() calls only; an import here means the patch no longer fits.
+        if (args.kind !== 'require-call') return { errors: [{ text: `deferred ${edgeKey(edge)} is reached by ${args.kind}, not a require() call` }] };
+        const site = `${moduleKey(root, args.importer)}|${args.path}`;
+        sites.set(site, { edge, resolveDir: args.resolveDir });
+        return { path: site, namespace: EXTRAS_NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: EXTRAS_NAMESPACE }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(`./${EXTRAS_FILE}`)}).load(require(${JSON.stringify(REGISTRY_SPECIFIER)}))[${JSON.stringify(args.path)}]();\n`,
+        contents: `module.exports = require(${JSON.stringify(REGISTRY_SPECIFIER)}).deferred(${JSON.stringify(args.path)});\n`,
         loader: 'js',
       }));
       build.onLoad({ filter: /.*/, namespace: REGISTRY_NAMESPACE }, () => ({
-        contents: `module.exports = {\n${[...shared].map(([key, file]) => `  ${JSON.stringify(key)}: () => require(${JSON.stringify(file)}),\n`).join('')}};\n`,
+        contents:
+          `const shared = {\n${[...shared].map(([key, file]) => `  ${JSON.stringify(key)}: () => require(${JSON.stringify(file)}),\n`).join('')}};\n` +
+          'let deferred;\n' +
+          '/**\n' +
+          ` * The module a deferred require names, from ${EXTRAS_FILE}, which this index.js evaluates once, on\n` +
+          ' * first use, with its own shared modules (afresh if another evaluation of index.js loaded it first).\n' +
+          ' */\n' +
+          'exports.deferred = (site) => {\n' +
+          '  if (deferred === undefined) {\n' +
+          `    delete require.cache[require.resolve(${JSON.stringify(`./${EXTRAS_FILE}`)})];\n` +
+          `    deferred = require(${JSON.stringify(`./${EXTRAS_FILE}`)}).load(shared);\n` +
+          '  }\n' +
+          '  return deferred[site]();\n' +
+          '};\n',
         loader: 'js',
         resolveDir: path.sep,
       }));
@@ -105,7 +124,8 @@ function mainPartPlugin(edges: readonly DeferredEdge[], shared: ReadonlyMap<stri
         if (result.errors.length > 0 || result.metafile === undefined) return undefined;
         // Every deferred require of a file in the bundle must have been seen (its sha256 pin makes this a backstop).
         const files = new Set(Object.keys(result.metafile.inputs).map((input) => pathBelowNodeModules(input.split('/').join(path.sep))));
-        const unseen = edges.filter((edge) => files.has(edge.file) && !state.resolveDirs.has(edgeKey(edge))).map(edgeKey);
+        const seen = new Set([...sites.values()].map((site) => edgeKey(site.edge)));
+        const unseen = edges.filter((edge) => files.has(edge.file) && !seen.has(edgeKey(edge))).map(edgeKey);
         if (unseen.length === 0) return undefined;
         return { errors: [{ text: `deferred requires never seen in the bundle: ${unseen.join(', ')}` }] };
       });
@@ -113,31 +133,21 @@ function mainPartPlugin(edges: readonly DeferredEdge[], shared: ReadonlyMap<stri
   };
 }
 
-/** The extras' plugin: its entry maps each deferred require to its module; shared modules come from the registry. */
-function extrasPartPlugin(
-  root: string,
-  edges: readonly DeferredEdge[],
-  resolveDirs: ReadonlyMap<string, string>,
-  mainModules: ReadonlySet<string>,
-  used: Map<string, string>,
-): esbuild.Plugin {
-  const edgesByKey = new Map(edges.map((edge) => [edgeKey(edge), edge]));
+/** The extras' plugin: its entry maps each deferred site to its module; shared modules come from the registry. */
+function extrasPartPlugin(root: string, sites: ReadonlyMap<string, DeferredSite>, mainModules: ReadonlySet<string>, used: Map<string, string>): esbuild.Plugin {
   return {
     name: 'split-extras-part',
     setup(build) {
       build.onStart(() => used.clear());
-      /** Where esbuild would take `specifier` from `resolveDir`; a module index.js holds comes from the registry. */
-      const resolveOrShare = async (specifier: string, resolveDir: string, importer: string, kind: esbuild.ImportKind): Promise<esbuild.OnResolveResult | undefined> => {
+      /** What esbuild resolves `specifier` to; a module index.js holds is taken from its registry instead. */
+      const resolveOrShare = async (specifier: string, resolveDir: string, importer: string, kind: esbuild.ImportKind) => {
         const resolved = await build.resolve(specifier, { importer, resolveDir, kind, pluginData: RESOLVING });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (resolved.external || resolved.namespace !== 'file' || !mainModules.has(resolved.path)) {
-          return { path: resolved.path, namespace: resolved.namespace, external: resolved.external, sideEffects: resolved.sideEffects, suffix: resolved.suffix };
-        }
+        if (resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file' || !mainModules.has(resolved.path)) return resolved;
         const key = moduleKey(root, resolved.path);
         used.set(key, resolved.path);
-        return { path: key, namespace: SHARED_NAMESPACE };
+        return { path: key, namespace: SHARED_NAMESPACE, errors: [] };
       };
-      build.onResolve({ filter: /.*/ }, async (args) => {
+      build.onResolve({ filter: /.*/ }, async (args): Promise<esbuild.OnResolveResult | undefined> => {
         if (args.pluginData === RESOLVING) return undefined;
         if (args.kind === 'entry-point') return { path: 'entry', namespace: EXTRAS_ENTRY_NAMESPACE };
         if (args.path === SLOT_SPECIFIER && (args.namespace === EXTRAS_ENTRY_NAMESPACE || args.namespace === SHARED_NAMESPACE)) {
@@ -145,19 +155,23 @@ function extrasPartPlugin(
         }
         if (args.namespace === EXTRAS_ENTRY_NAMESPACE) {
           // A deferred require, resolved from the folder of the file that defers it, exactly as there.
-          const edge = edgesByKey.get(args.path);
-          if (edge === undefined) return { errors: [{ text: `no deferred require ${args.path}` }] };
-          return resolveOrShare(edge.specifier, resolveDirs.get(args.path) as string, '', 'require-call');
+          const site = sites.get(args.path);
+          if (site === undefined) return { errors: [{ text: `no deferred require ${args.path}` }] };
+          const resolved = await resolveOrShare(site.edge.specifier, site.resolveDir, '', 'require-call');
+          if (resolved.errors.length > 0) return { errors: resolved.errors };
+          return { path: resolved.path, namespace: resolved.namespace, external: 'external' in resolved ? resolved.external : false };
         }
         if (args.namespace !== 'file') return undefined;
-        return resolveOrShare(args.path, args.resolveDir, args.importer, args.kind);
+        const resolved = await resolveOrShare(args.path, args.resolveDir, args.importer, args.kind);
+        // Unresolvable (an optional require in a try/catch) or ordinary: esbuild treats it as in one bundle.
+        return resolved.namespace === SHARED_NAMESPACE ? { path: resolved.path, namespace: SHARED_NAMESPACE } : undefined;
       });
       build.onLoad({ filter: /.*/, namespace: EXTRAS_ENTRY_NAMESPACE }, () => ({
         contents:
           `const slot = require(${JSON.stringify(SLOT_SPECIFIER)});\n` +
-          `const deferred = {\n${edges.map((edge) => `  ${JSON.stringify(edgeKey(edge))}: () => require(${JSON.stringify(edgeKey(edge))}),\n`).join('')}};\n` +
-          '/** Called by index.js with its registry of shared modules; returns the deferred modules. */\n' +
-          'exports.load = (registry) => {\n  if (slot.registry === undefined) slot.registry = registry;\n  return deferred;\n};\n',
+          `const deferred = {\n${[...sites.keys()].map((site) => `  ${JSON.stringify(site)}: () => require(${JSON.stringify(site)}),\n`).join('')}};\n` +
+          '/** Called once by index.js with its shared modules; returns the deferred modules. */\n' +
+          'exports.load = (shared) => {\n  slot.registry = shared;\n  return deferred;\n};\n',
         loader: 'js',
         resolveDir: root,
       }));
@@ -183,23 +197,27 @@ export interface SplitBundle {
  */
 export async function buildSplit(options: esbuild.BuildOptions & { plugins: esbuild.Plugin[] }, patches: readonly SourcePatch[], root: string): Promise<SplitBundle> {
   const edges = deferredEdges(patches);
-  const state: MainPartState = { resolveDirs: new Map() };
+  const sites = new Map<string, DeferredSite>();
   // Metafile paths are relative to absWorkingDir: make it the root the module keys are relative to.
   const common = { ...options, absWorkingDir: root, write: false, metafile: true } satisfies esbuild.BuildOptions;
-  const runMain = (shared: ReadonlyMap<string, string>) => esbuild.build({ ...common, plugins: [mainPartPlugin(edges, shared, state), ...options.plugins] });
+  const runMain = (shared: ReadonlyMap<string, string>) => esbuild.build({ ...common, plugins: [mainPartPlugin(root, edges, shared, sites), ...options.plugins] });
 
   const first = await runMain(new Map());
-  if (state.resolveDirs.size === 0) return { main: outputText(first) };
-  const mainModules = fileInputs(first.metafile as esbuild.Metafile, root);
-  const seen = edges.filter((edge) => state.resolveDirs.has(edgeKey(edge)));
+  if (sites.size === 0) return { main: outputText(first) };
+  const firstMetafile = first.metafile as esbuild.Metafile;
+  const mainModules = fileInputs(firstMetafile, root);
 
   const used = new Map<string, string>();
   const extras = await esbuild.build({
     ...common,
     entryPoints: ['wx-extras-entry'],
     // The patches apply to index.js's modules; the extras' other plugins run after the split's.
-    plugins: [extrasPartPlugin(root, seen, new Map(state.resolveDirs), mainModules, used), ...options.plugins.filter((plugin) => plugin.name !== 'sdk-source-patches')],
+    plugins: [extrasPartPlugin(root, new Map(sites), mainModules, used), ...options.plugins.filter((plugin) => plugin.name !== 'sdk-source-patches')],
   });
+  // Through the registry an ES module would be required, not imported: other initialisation order and interop.
+  const esmModules = fileInputs(firstMetafile, root, 'esm');
+  const sharedEsm = [...used.values()].filter((file) => esmModules.has(file));
+  if (sharedEsm.length > 0) throw new SplitError(`ES modules used by both files cannot be shared: ${sharedEsm.map((file) => moduleKey(root, file)).join(', ')}`);
 
   const shared = new Map([...used].sort(([a], [b]) => (a < b ? -1 : 1)));
   const second = await runMain(shared);

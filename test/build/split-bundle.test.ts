@@ -8,77 +8,116 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { sha256, sourcePatchPlugin, type SourcePatch } from '../../scripts/build/lazy-requires';
-import { buildSplit, EXTRAS_FILE } from '../../scripts/build/split-bundle';
+import { buildSplit, EXTRAS_FILE, type SplitBundle } from '../../scripts/build/split-bundle';
 import { runNode } from './support/processes';
 
-const PACKAGE_FILES: Record<string, string> = {
-  // The package's entry defers ./heavy; ./shared is used at load and by ./heavy.
-  'index.js': ['"use strict";', 'const heavy_1 = require("./heavy");', 'const shared = require("./shared");', 'exports.shared = shared;', 'exports.heavy = () => heavy_1.compute();', ''].join('\n'),
-  'heavy.js': ['"use strict";', 'const shared = require("./shared");', 'const table = require("./table");', 'exports.compute = () => { shared.count += 1; return { shared, rows: table.rows }; };', ''].join('\n'),
+const ENTRY_SOURCE = ['"use strict";', 'const heavy_1 = require("./heavy");', 'const shared = require("./shared");', 'exports.shared = shared;', 'exports.heavy = () => heavy_1.compute();', ''].join('\n');
+
+/** The package: its entry defers ./heavy; ./shared is used at load and by ./heavy. */
+const PACKAGE_FILES: Readonly<Record<string, string>> = {
+  'index.js': ENTRY_SOURCE,
+  'heavy.js': [
+    '"use strict";',
+    'const shared = require("./shared");',
+    'const table = require("./table");',
+    // An optional dependency that is not installed: one bundle keeps the require, and so must the split.
+    'let optional;',
+    'try { optional = require("not-installed-optional"); } catch (e) { optional = null; }',
+    'exports.compute = () => { shared.count += 1; return { shared, rows: table.rows, optional }; };',
+    '',
+  ].join('\n'),
   'shared.js': 'module.exports = { count: 0 };\n',
   'table.js': 'exports.rows = ["ONLY_IN_EXTRAS_TABLE"];\n',
 };
 
 let dir: string;
-let entry: string;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'split-bundle-'));
-  const packageDir = path.join(dir, 'node_modules', 'fixture-sdk');
-  mkdirSync(packageDir, { recursive: true });
-  for (const [file, text] of Object.entries(PACKAGE_FILES)) writeFileSync(path.join(packageDir, file), text);
-  entry = path.join(dir, 'entry.js');
-  writeFileSync(entry, 'module.exports = require("fixture-sdk");\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Writes the package (with `overrides`) under <dir>/<label>/node_modules and an entry requiring it. */
+function writeFixture(label: string, overrides: Readonly<Record<string, string>> = {}): string {
+  const packageDir = path.join(dir, label, 'node_modules', 'fixture-sdk');
+  mkdirSync(packageDir, { recursive: true });
+  for (const [file, text] of Object.entries({ ...PACKAGE_FILES, ...overrides })) writeFileSync(path.join(packageDir, file), text);
+  const entry = path.join(dir, label, 'entry.js');
+  writeFileSync(entry, 'module.exports = require("fixture-sdk");\n');
+  return entry;
+}
+
 const entryPatch = (overrides: Partial<SourcePatch> = {}): SourcePatch => ({
   file: 'fixture-sdk/index.js',
-  sha256: sha256(PACKAGE_FILES['index.js'] as string),
+  sha256: sha256(ENTRY_SOURCE),
   deferredRequires: { heavy_1: './heavy' },
   ...overrides,
 });
 
-function split(patches: readonly SourcePatch[]) {
-  const options = { entryPoints: [entry], outfile: path.join(dir, 'index.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' } satisfies esbuild.BuildOptions;
-  return buildSplit({ ...options, plugins: [sourcePatchPlugin(patches)] }, patches, dir);
+function split(entry: string, patches: readonly SourcePatch[]): Promise<SplitBundle> {
+  const options = { entryPoints: [entry], outfile: path.join(path.dirname(entry), 'index.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' } satisfies esbuild.BuildOptions;
+  return buildSplit({ ...options, plugins: [sourcePatchPlugin(patches)] }, patches, path.dirname(entry));
+}
+
+/** Writes both files to <entry's folder>/out and runs `script` there, `index` being the path of index.js. */
+async function runSplit(entry: string, bundle: SplitBundle, script: string): Promise<unknown> {
+  const out = path.join(path.dirname(entry), 'out');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'index.js'), bundle.main);
+  writeFileSync(path.join(out, EXTRAS_FILE), bundle.extras as string);
+  const prelude = `const index = ${JSON.stringify(path.join(out, 'index.js'))};
+    const extrasRead = () => Object.keys(require.cache).some((file) => file.endsWith(${JSON.stringify(EXTRAS_FILE)}));\n`;
+  const run = await runNode(['-e', prelude + script], { PATH: process.env.PATH ?? '' }, out);
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as unknown;
 }
 
 it('puts what only the deferred require reaches in the extras, and loads them on first use', async () => {
-  const { main, extras } = await split([entryPatch()]);
-  expect(extras).toBeDefined();
-  expect(main).not.toContain('ONLY_IN_EXTRAS_TABLE');
-  expect(extras).toContain('ONLY_IN_EXTRAS_TABLE');
+  const entry = writeFixture('placement');
+  const bundle = await split(entry, [entryPatch()]);
+  expect(bundle.main).not.toContain('ONLY_IN_EXTRAS_TABLE');
+  expect(bundle.extras).toContain('ONLY_IN_EXTRAS_TABLE');
   // shared.js is in index.js only; the extras reach it through the registry.
-  expect(main).toContain('count: 0');
-  expect(extras).not.toContain('count: 0');
+  expect(bundle.main).toContain('count: 0');
+  expect(bundle.extras).not.toContain('count: 0');
 
-  const out = path.join(dir, 'out');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'index.js'), main);
-  writeFileSync(path.join(out, EXTRAS_FILE), extras as string);
-  const script = `const sdk = require(${JSON.stringify(path.join(out, 'index.js'))});
-    const extrasRead = () => Object.keys(require.cache).some((file) => file.endsWith(${JSON.stringify(EXTRAS_FILE)}));
+  const script = `const sdk = require(index);
     const atLoad = extrasRead();
     const first = sdk.heavy();
     const second = sdk.heavy();
     process.stdout.write(JSON.stringify({ atLoad, after: extrasRead(), sameShared: first.shared === sdk.shared && second.shared === sdk.shared,
-      count: sdk.shared.count, rows: first.rows }) + '\\n');`;
-  const run = await runNode(['-e', script], { PATH: process.env.PATH ?? '' }, dir);
-  expect(run.stderr).toBe('');
-  expect(JSON.parse(run.stdout)).toEqual({ atLoad: false, after: true, sameShared: true, count: 2, rows: ['ONLY_IN_EXTRAS_TABLE'] });
+      count: sdk.shared.count, rows: first.rows, optional: first.optional }));`;
+  expect(await runSplit(entry, bundle, script)).toEqual({ atLoad: false, after: true, sameShared: true, count: 2, rows: ['ONLY_IN_EXTRAS_TABLE'], optional: null });
+});
+
+it('gives index.js evaluated afresh its own extras, bound to its own shared modules, as one bundle would', async () => {
+  const entry = writeFixture('fresh');
+  const script = `const a = require(index);
+    a.heavy();
+    delete require.cache[index];
+    const b = require(index);
+    const fromB = b.heavy();
+    process.stdout.write(JSON.stringify({ distinct: a.shared !== b.shared, boundToB: fromB.shared === b.shared, counts: [a.shared.count, b.shared.count] }));`;
+  expect(await runSplit(entry, await split(entry, [entryPatch()]), script)).toEqual({ distinct: true, boundToB: true, counts: [1, 1] });
 });
 
 it('writes no extras when nothing is deferred', async () => {
-  const { extras } = await split([entryPatch({ deferredRequires: {} })]);
+  const { extras } = await split(writeFixture('nothing-deferred'), [entryPatch({ deferredRequires: {} })]);
   expect(extras).toBeUndefined();
 });
 
 it('fails when a patched file would load only from the extras, unpatched', async () => {
   const heavyPatch: SourcePatch = { file: 'fixture-sdk/heavy.js', sha256: sha256(PACKAGE_FILES['heavy.js'] as string), deferredRequires: {} };
-  await expect(split([entryPatch(), heavyPatch])).rejects.toThrow(/patched SDK files never reached the bundle: fixture-sdk\/heavy\.js/);
+  await expect(split(writeFixture('patched-in-extras'), [entryPatch(), heavyPatch])).rejects.toThrow(/patched SDK files never reached the bundle: fixture-sdk\/heavy\.js/);
 });
 
 it('fails when a deferred require of a bundled file is never seen', async () => {
-  await expect(split([entryPatch({ deferredByReplacements: ['./gone'] })])).rejects.toThrow(/deferred requires never seen in the bundle: fixture-sdk\/index\.js\|\.\/gone/);
+  await expect(split(writeFixture('unseen'), [entryPatch({ deferredByReplacements: ['./gone'] })])).rejects.toThrow(
+    /deferred requires never seen in the bundle: fixture-sdk\/index\.js\|\.\/gone/,
+  );
+});
+
+it('fails when both files would share an ES module (it would be required, not imported)', async () => {
+  const entry = writeFixture('shared-esm', { 'shared.js': 'export let count = 0;\n' });
+  await expect(split(entry, [entryPatch()])).rejects.toThrow(/ES modules used by both files cannot be shared: node_modules\/fixture-sdk\/shared\.js/);
 });

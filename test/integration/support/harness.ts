@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Envelope } from '../../../core/envelope';
 import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../localcloud/built';
 import { startWarmFunction, type Caller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
+import { EXTRAS_FILE } from '../../../scripts/build/split-bundle';
 import type { LocalCloud } from '../../../localcloud/server';
 
 export { ensureBuilt };
@@ -80,7 +81,7 @@ export function tempFunctionsDir(): { dir: string; remove(): void } {
 export function copyBuiltFunction(name: FunctionName, functionsDir: string, config: unknown): string {
   const target = path.join(functionsDir, name);
   mkdirSync(target, { recursive: true });
-  for (const file of ['index.js', 'package.json']) cpSync(path.join(builtFunctionDir(name), file), path.join(target, file));
+  for (const file of ['index.js', EXTRAS_FILE, 'package.json']) cpSync(path.join(builtFunctionDir(name), file), path.join(target, file));
   writeFileSync(path.join(target, 'config.json'), JSON.stringify(config));
   return target;
 }
