@@ -101,6 +101,20 @@ it('gives index.js evaluated afresh its own extras, bound to its own shared modu
   expect(await runSplit(entry, await split(entry, [entryPatch()]), script)).toEqual({ distinct: true, boundToB: true, counts: [1, 1] });
 });
 
+it('keeps two installed copies of a patched file apart: each defers to its own modules', async () => {
+  const entry = writeFixture('two-copies');
+  const nested = path.join(dir, 'two-copies', 'node_modules', 'wrapper', 'node_modules', 'fixture-sdk');
+  mkdirSync(nested, { recursive: true });
+  for (const [file, text] of Object.entries(PACKAGE_FILES)) writeFileSync(path.join(nested, file), text);
+  writeFileSync(path.join(dir, 'two-copies', 'node_modules', 'wrapper', 'index.js'), 'module.exports = require("fixture-sdk");\n');
+  writeFileSync(entry, 'module.exports = { top: require("fixture-sdk"), nested: require("wrapper") };\n');
+  const script = `const { top, nested } = require(index);
+    const fromTop = top.heavy();
+    const fromNested = nested.heavy();
+    process.stdout.write(JSON.stringify({ copies: top.shared !== nested.shared, topOwn: fromTop.shared === top.shared, nestedOwn: fromNested.shared === nested.shared }));`;
+  expect(await runSplit(entry, await split(entry, [entryPatch()]), script)).toEqual({ copies: true, topOwn: true, nestedOwn: true });
+});
+
 it('writes no extras when nothing is deferred', async () => {
   const { extras } = await split(writeFixture('nothing-deferred'), [entryPatch({ deferredRequires: {} })]);
   expect(extras).toBeUndefined();
