@@ -247,32 +247,32 @@ function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folde
   // A layer's overhead: the median over rounds of (layer's call − raw call) in the same round.
   const overheadOf = (durations: WarmDurations, layer: 'ours' | 'thinnest') =>
     median(durations[layer].map((ms, index) => ms - (durations.raw[index] as number)));
-  const rawMedian = median(warm.logged.raw);
-  const overhead = overheadOf(warm.logged, 'ours');
+  const warmStats = (durations: WarmDurations) => ({
+    rawMedianMs: median(durations.raw),
+    oursMedianMs: median(durations.ours),
+    thinnestMedianMs: median(durations.thinnest),
+    oursOverheadMs: overheadOf(durations, 'ours'),
+    thinnestOverheadMs: overheadOf(durations, 'thinnest'),
+    rounds: durations.raw.length,
+  });
+  const logged = warmStats(warm.logged);
+  const quiet = warmStats(warm.quiet);
+  summary.warm = { logged, quiet };
   const share = (ms: number, raw: number) => `${ms.toFixed(3)} (${((ms / raw) * 100).toFixed(1)} %)`;
-  summary.warm = Object.fromEntries(
-    (['logged', 'quiet'] as const).map((mode) => {
-      const durations = warm[mode];
-      const raw = median(durations.raw);
-      return [mode, { rawMedianMs: raw, oursMedianMs: median(durations.ours), thinnestMedianMs: median(durations.thinnest), oursOverheadMs: overheadOf(durations, 'ours'), thinnestOverheadMs: overheadOf(durations, 'thinnest'), rounds: durations.raw.length }];
-    }),
-  );
   lines.push('');
-  lines.push(`Warm calls, one process, ${warm.logged.raw.length} rounds after warm-up, the order rotating each round (updatePrinter, same SDK instance).`);
+  lines.push(`Warm calls, one process, ${logged.rounds} rounds after warm-up, the order rotating each round (updatePrinter, same SDK instance).`);
   lines.push('Run twice: with the log line written to stdout as the functions do, and with console.log made a no-op.');
   lines.push('');
   lines.push('| call | median ms per call, log written | median ms per call, log not written |');
   lines.push('| --- | --: | --: |');
-  lines.push(`| raw SDK: cloud.openapi.logistics.updatePrinter(params) | ${median(warm.logged.raw).toFixed(3)} | ${median(warm.quiet.raw).toFixed(3)} |`);
-  lines.push(`| ours: main(event) (authorise, validate, call, envelope, audit line) | ${median(warm.logged.ours).toFixed(3)} | ${median(warm.quiet.ours).toFixed(3)} |`);
-  lines.push(`| reference: the thinnest wrapper with the same duties (scripts/bench/warm-entry.ts) | ${median(warm.logged.thinnest).toFixed(3)} | ${median(warm.quiet.thinnest).toFixed(3)} |`);
+  lines.push(`| raw SDK: cloud.openapi.logistics.updatePrinter(params) | ${logged.rawMedianMs.toFixed(3)} | ${quiet.rawMedianMs.toFixed(3)} |`);
+  lines.push(`| ours: main(event) (authorise, validate, call, envelope, audit line) | ${logged.oursMedianMs.toFixed(3)} | ${quiet.oursMedianMs.toFixed(3)} |`);
+  lines.push(`| reference: the thinnest wrapper with the same duties (scripts/bench/warm-entry.ts) | ${logged.thinnestMedianMs.toFixed(3)} | ${quiet.thinnestMedianMs.toFixed(3)} |`);
   lines.push('');
   lines.push('| overhead over the raw call, ms (% of a raw call; median of same-round differences) | log written | log not written |');
   lines.push('| --- | --: | --: |');
-  for (const layer of ['ours', 'thinnest'] as const) {
-    const label = layer === 'ours' ? 'ours' : 'the thinnest wrapper with the same duties';
-    lines.push(`| ${label} | ${share(overheadOf(warm.logged, layer), median(warm.logged.raw))} | ${share(overheadOf(warm.quiet, layer), median(warm.quiet.raw))} |`);
-  }
+  lines.push(`| ours | ${share(logged.oursOverheadMs, logged.rawMedianMs)} | ${share(quiet.oursOverheadMs, quiet.rawMedianMs)} |`);
+  lines.push(`| the thinnest wrapper with the same duties | ${share(logged.thinnestOverheadMs, logged.rawMedianMs)} | ${share(quiet.thinnestOverheadMs, quiet.rawMedianMs)} |`);
 
   lines.push('');
   lines.push('Deploy folder:');
@@ -302,7 +302,7 @@ function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folde
         `peak RSS ${built.rssMiB.toFixed(1)} MiB (goal ≤ 50: ${built.rssMiB <= 50 ? 'met' : 'NOT met'})`,
     );
   }
-  const overheadShare = overhead / rawMedian;
+  const overheadShare = logged.oursOverheadMs / logged.rawMedianMs;
   lines.push(`Goal, warm overhead: ${(overheadShare * 100).toFixed(1)} % of a raw call (goal ≤ 2 %: ${overheadShare <= 0.02 ? 'met' : 'NOT met'})`);
   return { text: lines.join('\n'), summary };
 }
