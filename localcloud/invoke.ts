@@ -54,6 +54,8 @@ export type Invocation =
   | { status: 'threw'; error: ThrownDescription }
   /** The time limit passed without an answer. */
   | { status: 'timed-out'; timeoutMs: number }
+  /** The event never reached the function: it cannot be serialised as JSON (the process is unharmed). */
+  | { status: 'refused'; reason: string }
   /** The process died (or never came up) before answering. */
   | { status: 'crashed'; reason: string; exitCode: number | null; signal: string | null };
 
@@ -259,7 +261,8 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
         } catch (error) {
           pending.delete(id);
           clearTimeout(timer);
-          resolve({ status: 'crashed', reason: `could not send the event: ${(error as Error).message}`, exitCode: null, signal: null });
+          // Serialising happens before anything is written, so the channel and the process are unharmed.
+          resolve({ status: 'refused', reason: `the event could not be serialised as JSON: ${(error as Error).message}` });
         }
       });
     },

@@ -26,13 +26,37 @@ export interface OpenApiCall {
   appid?: string;
 }
 
-/** A param's value is JSON text; anything else (a file part, bad JSON) is kept as a description. */
+/**
+ * Deeper JSON than any logistics param has (they are at most two levels) is kept as a description:
+ * a value nested 100 000 deep would parse, but printing or comparing it recurses and overflows the stack.
+ */
+export const MAX_PARAM_DEPTH = 64;
+
+/** How deep a JSON text nests, read without recursion (brackets inside strings do not count). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
+    else if (char === ']' || char === '}') depth -= 1;
+  }
+  return deepest;
+}
+
+/** A param's value is JSON text; anything else (a file part, bad or too deep JSON) is kept as a description. */
 function decodeValue(pair: { value?: Uint8Array; contenttype?: string; filename?: string }): unknown {
   const bytes = Buffer.from(pair.value ?? new Uint8Array());
   if (pair.filename || pair.contenttype) {
     return { file: pair.filename ?? '', contentType: pair.contenttype ?? '', bytes: bytes.length };
   }
   const text = bytes.toString('utf8');
+  if (jsonDepth(text) > MAX_PARAM_DEPTH) return { unreadable: `JSON nested deeper than ${MAX_PARAM_DEPTH} levels`, bytes: bytes.length };
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -45,7 +69,8 @@ export function decodeRequestData(bytes: Buffer): OpenApiCall {
   const message = CommApiData.decode(bytes) as unknown as DecodedCommApiData;
   const params: Record<string, unknown> = {};
   for (const pair of message.openapiData?.pairs ?? []) {
-    if (pair.key) params[pair.key] = decodeValue(pair);
+    // defineProperty, not assignment: a key named "__proto__" must stay an ordinary key, as in WeChat's JSON.
+    if (pair.key) Object.defineProperty(params, pair.key, { value: decodeValue(pair), enumerable: true, writable: true, configurable: true });
   }
   const apiTypeNumber = message.apiType ?? 0;
   const apiType = Object.keys(API_TYPES).find((name) => API_TYPES[name] === apiTypeNumber) ?? String(apiTypeNumber);
@@ -71,9 +96,17 @@ function encodeResponse(fields: { respData?: Buffer; contentType: string; errorC
   return Buffer.from(CommOpenApiResp.encode(message).finish());
 }
 
-/** Test-side helpers: the SDK's own side of the wire, to check the server without the SDK. */
-export function encodeRequestData(call: { apiType?: number; params: Record<string, unknown>; appid?: string }): Buffer {
-  const pairs = Object.entries(call.params).map(([key, value]) => ({ key, value: Buffer.from(JSON.stringify(value)) }));
+/**
+ * Test-side helpers: the SDK's own side of the wire, to check the server without the SDK.
+ * `rawPairs` are sent as given (a value that is no JSON, a key the SDK would never send).
+ */
+export function encodeRequestData(call: {
+  apiType?: number;
+  params: Record<string, unknown>;
+  rawPairs?: ReadonlyArray<{ key: string; value: Buffer }>;
+  appid?: string;
+}): Buffer {
+  const pairs = [...Object.entries(call.params).map(([key, value]) => ({ key, value: Buffer.from(JSON.stringify(value)) })), ...(call.rawPairs ?? [])];
   const message = CommApiData.fromObject({ apiType: call.apiType ?? 0, openapiData: { pairs }, ...(call.appid ? { appid: call.appid } : {}) });
   return Buffer.from(CommApiData.encode(message).finish());
 }

@@ -198,8 +198,18 @@ type Parsed =
   | { ok: true; functionName: string; apiName: string; params: Record<string, unknown>; appid?: string }
   | { ok: false; functionName: string; apiName: string; reason: string };
 
+/** The request target's path; undefined when the target is not a URL (`POST http://[ HTTP/1.1`). */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function parseCloudCall(request: http.IncomingMessage): Promise<Parsed> {
-  const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const pathname = pathOf(request.url);
+  if (pathname === undefined) return { ok: false, functionName: '', apiName: '', reason: 'request target is not a URL' };
   const functionName = FUNCTION_PATH.exec(pathname)?.[1] ?? '';
   if (request.method !== 'POST') return { ok: false, functionName, apiName: '', reason: `method ${request.method}` };
   if (!functionName) return { ok: false, functionName, apiName: '', reason: `no function in path ${pathname}` };
