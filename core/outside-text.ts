@@ -68,10 +68,11 @@ export function secretForms(secret: string): string[] {
   return [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
 }
 
-/** At most `max` UTF-16 units, never ending inside a surrogate pair. */
+/** At most `max` UTF-16 units, the cut marked by …, never inside a surrogate pair. */
 function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  const keep = max - 1;
+  const cut = /[\ud800-\udbff]/.test(text.charAt(keep - 1)) ? keep - 1 : keep;
   return `${text.slice(0, cut)}…`;
 }
 

@@ -109,7 +109,7 @@ async function attempt<Params>(
   const answered = (async (): Promise<AttemptOutcome> => {
     try {
       const result = await deps.call(params);
-      const errCode = typeof result?.errCode === 'number' && Number.isInteger(result.errCode) ? result.errCode : 0;
+      const errCode = typeof result?.errCode === 'number' ? result.errCode : 0;
       const errMsg = place(typeof result?.errMsg === 'string' ? result.errMsg : `openapi.logistics.${operation.name}:ok`);
       // The SDK resolves only errCode 0; anything else resolved is still mapped, never trusted as ok.
       const envelope = errCode === 0 ? successEnvelope(errMsg) : envelopeForErrCode(errCode, errMsg);

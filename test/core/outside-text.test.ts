@@ -76,7 +76,8 @@ describe('the frame, short secrets and the length limit', () => {
   test('no secret: the text is kept, up to the limit', () => {
     expect(placeOutsideText(`${FRAME}plain`, [])).toBe(`${FRAME}plain`);
     const long = placeOutsideText(`${FRAME}${'x'.repeat(5000)}`, []);
-    expect(long).toBe(`${FRAME}${'x'.repeat(MAX_OUTSIDE_CHARS)}…`);
+    expect(long).toBe(`${FRAME}${'x'.repeat(MAX_OUTSIDE_CHARS - 1)}…`);
+    expect(long.length - FRAME.length).toBe(MAX_OUTSIDE_CHARS);
   });
 
   test('the limit is applied after scrubbing, so it cannot cut a secret in half', () => {
@@ -88,8 +89,8 @@ describe('the frame, short secrets and the length limit', () => {
   });
 
   test('a cut never splits a surrogate pair', () => {
-    const placed = placeOutsideText(`${FRAME}${'z'.repeat(MAX_OUTSIDE_CHARS - 1)}😀😀`, []);
-    expect(placed.endsWith('z…')).toBe(true);
+    const placed = placeOutsideText(`${FRAME}${'z'.repeat(MAX_OUTSIDE_CHARS - 2)}😀😀`, []);
+    expect(placed).toBe(`${FRAME}${'z'.repeat(MAX_OUTSIDE_CHARS - 2)}…`);
   });
 
   test('a secret made of the mask\'s own characters withholds the text rather than leave it', () => {
