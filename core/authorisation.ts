@@ -94,7 +94,8 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-export type IdentityReading = { ok: true; caller: CallerIdentity } | { ok: false; envelope: Envelope<never> };
+/** A refused identity keeps its well-formed parts (the platform's SOURCE) for the audit line. */
+export type IdentityReading = { ok: true; caller: CallerIdentity } | { ok: false; envelope: Envelope<never>; known: CallerIdentity };
 
 /**
  * Step 1: the caller as cloud.getWXContext() reports it. An empty OPENID counts as none; any
@@ -102,11 +103,16 @@ export type IdentityReading = { ok: true; caller: CallerIdentity } | { ok: false
  */
 export function callerFromWXContext(fn: string, context: { OPENID?: unknown; APPID?: unknown; SOURCE?: unknown }): IdentityReading {
   const caller: CallerIdentity = {};
+  const appid = optionalText(context.APPID);
+  const source = optionalText(context.SOURCE);
+  if (appid !== undefined) caller.appid = appid;
+  if (source !== undefined) caller.source = source;
   const openid = context.OPENID;
   if (openid !== undefined && openid !== null && openid !== '') {
     if (typeof openid !== 'string' || !wellFormedOpenid(openid)) {
       return {
         ok: false,
+        known: caller,
         envelope: refusalEnvelope(
           'INVALID_CALLER_IDENTITY',
           `${fn}:fail the caller's OPENID is not a string of 1-${FIELD_LIMITS.openid} characters of [A-Za-z0-9_-] (got ${typeof openid === 'string' ? `a string of ${openid.length}` : typeof openid})`,
@@ -115,9 +121,5 @@ export function callerFromWXContext(fn: string, context: { OPENID?: unknown; APP
     }
     caller.openid = openid;
   }
-  const appid = optionalText(context.APPID);
-  const source = optionalText(context.SOURCE);
-  if (appid !== undefined) caller.appid = appid;
-  if (source !== undefined) caller.source = source;
   return { ok: true, caller };
 }

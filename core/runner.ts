@@ -208,7 +208,10 @@ async function run<Params>(
   record: AuditRecord,
 ): Promise<Envelope> {
   const identity = callerFromWXContext(operation.name, deps.wxContext());
-  if (!identity.ok) return identity.envelope;
+  if (!identity.ok) {
+    record.caller = identity.known;
+    return identity.envelope;
+  }
   const caller = identity.caller;
   record.caller = caller;
   const access = authorise(operation.name, caller, readAccessPolicy(deps.env));

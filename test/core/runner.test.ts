@@ -268,10 +268,10 @@ describe('issue 12 items 4-6: the order of checks', () => {
     expect(await runOperation(bindAccountOperation, bindEvent, h.deps)).toMatchObject({ code: 'ADMINS_NOT_CONFIGURED' });
   });
 
-  test('an invalid identity is audited with caller null', async () => {
+  test('an invalid identity is audited with caller null (its source kept)', async () => {
     const h = harness([], { caller: { openid: ' x ', source: 'scf' } });
     await runOperation(bindAccountOperation, bindEvent, h.deps);
-    expect(h.audit()[0]).toMatchObject({ caller: null, source: null, code: 'INVALID_CALLER_IDENTITY' });
+    expect(h.audit()[0]).toMatchObject({ caller: null, source: 'scf', code: 'INVALID_CALLER_IDENTITY' });
   });
 
   test('INVALID_CONFIGURATION names the variable and its range, not its value', async () => {
