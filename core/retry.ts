@@ -103,11 +103,11 @@ function parsePolicy(env: Readonly<Record<string, string | undefined>>): PolicyR
 
 /** The refusal for a variable out of its range: names the variable and the range, never its value. */
 export function configurationRefusal(fn: string, reading: Extract<PolicyReading, { ok: false }>): Envelope<never> {
-  const max = reading.max === 'the time budget' ? 'LOGISTICS_TIME_BUDGET_MS' : String(reading.max);
+  const maxZh = reading.max === 'the time budget' ? '时间预算 LOGISTICS_TIME_BUDGET_MS' : String(reading.max);
   return refusalEnvelope(
     'INVALID_CONFIGURATION',
-    `${fn}:fail ${reading.variable} must be an integer from ${reading.min} to ${reading.max === 'the time budget' ? 'the time budget' : reading.max}, or empty for the default`,
-    { message: `云函数环境变量 ${reading.variable} 设置有误：应为 ${reading.min} 到 ${max} 之间的整数，留空则用默认值。请管理员修改后再试` },
+    `${fn}:fail ${reading.variable} must be an integer from ${reading.min} to ${reading.max}, or empty for the default`,
+    { message: `云函数环境变量 ${reading.variable} 设置有误：应为 ${reading.min} 到 ${maxZh} 之间的整数，留空则用默认值。请管理员修改后再试` },
   );
 }
 
