@@ -39,12 +39,19 @@ export interface Operation<Params> {
    * WeChat, means that attempt took effect (a bind answering "already bound", an unbind "not found").
    */
   settledByEarlierAttempt(code: string, params: Params): boolean;
+  /**
+   * What a successful answer gives the caller as the envelope's `data` (a read's findings); absent
+   * for the writes, whose answer carries nothing but errCode and errMsg. Whatever it returns must be
+   * built from fields that cannot hold a secret.
+   */
+  dataOf?(result: OpenapiResult, params: Params): unknown;
 }
 
-/** The SDK's answer on success. */
+/** The SDK's answer on success (a read's answer has more fields). */
 export interface OpenapiResult {
   errCode?: number;
   errMsg?: string;
+  readonly [field: string]: unknown;
 }
 
 /** What cloud.getWXContext() returns, as far as we read it (the SDK may hand over numbers). */
@@ -112,7 +119,7 @@ async function attempt<Params>(
       const errCode = typeof result?.errCode === 'number' ? result.errCode : 0;
       const errMsg = place(typeof result?.errMsg === 'string' ? result.errMsg : `openapi.logistics.${operation.name}:ok`);
       // The SDK resolves only errCode 0; anything else resolved is still mapped, never trusted as ok.
-      const envelope = errCode === 0 ? successEnvelope(errMsg) : envelopeForErrCode(errCode, errMsg);
+      const envelope = errCode === 0 ? successEnvelope(errMsg, operation.dataOf?.(result, params)) : envelopeForErrCode(errCode, errMsg);
       return { kind: envelope.ok || !envelope.retryable ? 'settled' : 'unanswered', envelope };
     } catch (thrown) {
       const read = readThrown(thrown);

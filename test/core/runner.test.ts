@@ -247,6 +247,12 @@ describe('a read operation (no effect): no answer is a plain retryable failure',
     const h = harness([{ throws: new Error('boom') }]);
     expect(await runOperation(readOperation, bindEvent, h.deps)).toMatchObject({ code: 'UNKNOWN_ERROR' });
   });
+
+  test("a read's answer reaches the envelope's data through the operation's dataOf", async () => {
+    const reading = { ...readOperation, dataOf: (result: Record<string, unknown>) => ({ count: result.count }) };
+    const h = harness([{ errCode: 0, errMsg: 'openapi.logistics.getAllAccount:ok', count: 2 }]);
+    expect(await runOperation(reading, bindEvent, h.deps)).toMatchObject({ ok: true, data: { count: 2 } });
+  });
 });
 
 describe('issue 12 items 4-6: the order of checks', () => {
