@@ -1,13 +1,15 @@
 /**
  * The audit trail: one JSON line per operation, for the owner to read in the cloud console's logs.
- * Built from an allow-list of fields, never from the event, so a password cannot get in.
+ * Built from an allow-list of values that cannot hold a secret (checked ids, codes, numbers) and
+ * never from the event or from outside text, so a password can neither get in nor, by being
+ * scrubbed, decide what the line loses. Nothing is scrubbed after it is built.
  */
-import type { Caller } from './authorisation';
+import type { CallerIdentity } from './authorisation';
 import type { Envelope } from './envelope';
 
 export interface AuditRecord {
   fn: string;
-  caller: Caller;
+  caller: CallerIdentity;
   /** bind / unbind; absent when the call was refused before validation. */
   action?: string;
   /** Printer openid, or deliveryId + bizId. */

@@ -1,18 +1,27 @@
 /**
  * Who may call the openapi. Every mini program user can invoke every cloud function, so each
- * function decides for itself, before any openapi call:
+ * function decides for itself, before any openapi call, in this order:
  *
- * - A caller with an OPENID (a mini program user, also when reached through another cloud
- *   function, which passes the user along) must be listed in LOGISTICS_ADMIN_OPENIDS.
- * - A caller without an OPENID (console test, timer trigger, another function started by a
- *   trigger, the HTTP API, and also anonymous web callers) is refused, unless every hop of its
- *   SOURCE chain is listed in LOGISTICS_SERVER_SOURCES by the owner. Client sources are never
- *   trusted that way: a real client call always carries an OPENID, so one without is not a client.
+ * 1. The caller's identity must be well formed: an OPENID, if there is one, is 1–128 openid
+ *    characters, exactly as given (INVALID_CALLER_IDENTITY otherwise). wx-server-sdk turns an
+ *    all-digit value into a number with parseInt ("0012" → 12, digits past 2^53 lost), so no
+ *    normalisation could recover it: it is refused, never taken for "no caller".
+ * 2. An empty LOGISTICS_ADMIN_OPENIDS refuses every call (ADMINS_NOT_CONFIGURED), server callers
+ *    included: it is the owner's off switch.
+ * 3. A caller with an OPENID (a mini program user, also when reached through another cloud
+ *    function, which passes the user along) is a user, never a server, and must be listed in
+ *    LOGISTICS_ADMIN_OPENIDS.
+ * 4. A caller without an OPENID (console test, timer trigger, another function started by a
+ *    trigger, the HTTP API, and also anonymous web callers) is refused, unless every hop of its
+ *    SOURCE chain is listed in LOGISTICS_SERVER_SOURCES by the owner. Client sources are never
+ *    trusted that way: a real client call always carries an OPENID, so one without is not a client.
  */
+import { FIELD_LIMITS, RULES } from '../miniprogram/shared/field-rules';
 import { refusalEnvelope, type Envelope } from './envelope';
 
-/** What the WeChat context (cloud.getWXContext()) tells about the caller. */
-export interface Caller {
+/** What the WeChat context (cloud.getWXContext()) says about the caller, once checked. */
+export interface CallerIdentity {
+  /** The one value used for the admin check, as updatePrinter's default target, in the audit line. */
   openid?: string;
   appid?: string;
   /** The SOURCE chain, e.g. "wx_client" or "wx_trigger,scf". */
@@ -55,13 +64,13 @@ export function readAccessPolicy(env: Readonly<Record<string, string | undefined
 
 export type AccessDecision = { allowed: true; as: 'admin' | 'server' } | { allowed: false; envelope: Envelope<never> };
 
-export function authorise(fn: string, caller: Caller, policy: AccessPolicy): AccessDecision {
-  const openid = caller.openid?.trim();
-  if (openid) {
-    if (policy.adminOpenids.size === 0) {
-      return { allowed: false, envelope: refusalEnvelope('ADMINS_NOT_CONFIGURED', `${fn}:fail LOGISTICS_ADMIN_OPENIDS is empty`) };
-    }
-    if (policy.adminOpenids.has(openid)) return { allowed: true, as: 'admin' };
+/** Steps 2–4 above, for a caller whose identity is well formed. */
+export function authorise(fn: string, caller: CallerIdentity, policy: AccessPolicy): AccessDecision {
+  if (policy.adminOpenids.size === 0) {
+    return { allowed: false, envelope: refusalEnvelope('ADMINS_NOT_CONFIGURED', `${fn}:fail LOGISTICS_ADMIN_OPENIDS is empty`) };
+  }
+  if (caller.openid !== undefined) {
+    if (policy.adminOpenids.has(caller.openid)) return { allowed: true, as: 'admin' };
     return { allowed: false, envelope: refusalEnvelope('NOT_ADMIN', `${fn}:fail caller is not in LOGISTICS_ADMIN_OPENIDS`) };
   }
   const hops = commaList(caller.source);
@@ -75,16 +84,42 @@ export function authorise(fn: string, caller: Caller, policy: AccessPolicy): Acc
   };
 }
 
-/** A non-empty string (getWXContext turns an all-digit value into a number: not an id we know). */
-function present(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
+/** An OPENID as WeChat issues them: the openid field's own rule (1–128 of [A-Za-z0-9_-]). */
+function wellFormedOpenid(value: string): boolean {
+  return value.length <= FIELD_LIMITS.openid && RULES.idChars.holds(value);
 }
 
-/** The caller as cloud.getWXContext() reports it; empty strings count as absent. */
-export function callerFromWXContext(context: { OPENID?: string; APPID?: string; SOURCE?: string }): Caller {
-  const caller: Caller = {};
-  if (present(context.OPENID)) caller.openid = context.OPENID;
-  if (present(context.APPID)) caller.appid = context.APPID;
-  if (present(context.SOURCE)) caller.source = context.SOURCE;
-  return caller;
+/** A non-empty string, or absent (undefined, null, ""). Anything else is not a value we know. */
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** A refused identity keeps its well-formed parts (the platform's SOURCE) for the audit line. */
+export type IdentityReading = { ok: true; caller: CallerIdentity } | { ok: false; envelope: Envelope<never>; known: CallerIdentity };
+
+/**
+ * Step 1: the caller as cloud.getWXContext() reports it. An empty OPENID counts as none; any
+ * other OPENID that is not a well-formed string is refused, without quoting it.
+ */
+export function callerFromWXContext(fn: string, context: { OPENID?: unknown; APPID?: unknown; SOURCE?: unknown }): IdentityReading {
+  const caller: CallerIdentity = {};
+  const appid = optionalText(context.APPID);
+  const source = optionalText(context.SOURCE);
+  if (appid !== undefined) caller.appid = appid;
+  if (source !== undefined) caller.source = source;
+  const openid = context.OPENID;
+  if (openid !== undefined && openid !== null && openid !== '') {
+    if (typeof openid !== 'string' || !wellFormedOpenid(openid)) {
+      return {
+        ok: false,
+        known: caller,
+        envelope: refusalEnvelope(
+          'INVALID_CALLER_IDENTITY',
+          `${fn}:fail the caller's OPENID is not a string of 1-${FIELD_LIMITS.openid} characters of [A-Za-z0-9_-] (got ${typeof openid === 'string' ? `a string of ${openid.length}` : typeof openid})`,
+        ),
+      };
+    }
+    caller.openid = openid;
+  }
+  return { ok: true, caller };
 }

@@ -28,7 +28,10 @@ export const ProjectCode = {
   ADMINS_NOT_CONFIGURED: -900101,
   NOT_ADMIN: -900102,
   NO_CALLER_IDENTITY: -900103,
+  INVALID_CALLER_IDENTITY: -900104,
+  INVALID_CONFIGURATION: -900105,
   OUTCOME_UNKNOWN: -900201,
+  READ_TIMEOUT: -900202,
   INTERNAL_ERROR: -900901,
 } as const;
 
@@ -93,11 +96,23 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     '无法确认调用者身份，已拒绝：请从小程序端调用，或由管理员开放受信任的服务端来源',
   ),
   entry(
+    ProjectCode.INVALID_CALLER_IDENTITY,
+    'INVALID_CALLER_IDENTITY',
+    '调用者身份信息异常（openid 格式不正确），已拒绝：请从小程序端重新进入后再试',
+  ),
+  entry(
+    ProjectCode.INVALID_CONFIGURATION,
+    'INVALID_CONFIGURATION',
+    '云函数的环境变量设置有误，已拒绝：请管理员按提示修改后再试',
+  ),
+  entry(
     ProjectCode.OUTCOME_UNKNOWN,
     'OUTCOME_UNKNOWN',
-    '请求已发出但未在时限内得到答复，结果未知：请稍后刷新确认，再次提交是安全的',
+    '请求已发出，但没有得到能确认结果的答复，结果未知：请稍后刷新确认，再次提交是安全的',
     true,
   ),
+  // Answered by read operations only: a read has no effect, so no answer is a plain failure.
+  entry(ProjectCode.READ_TIMEOUT, 'READ_TIMEOUT', '读取超时，未在时限内得到答复，请稍后再试', true),
   entry(ProjectCode.INTERNAL_ERROR, 'INTERNAL_ERROR', '云函数内部错误，请管理员查看云函数日志'),
   entry(UNKNOWN_ERRCODE, 'UNKNOWN_ERROR', '发生未知错误，请稍后再试或联系管理员'),
 ];
@@ -130,6 +145,16 @@ export function describeErrCode(errCode: number): CatalogueEntry {
   const family = FAMILY_FALLBACKS.find((f) => f.match(errCode))?.entry;
   const base = family ?? BY_ERRCODE.get(UNKNOWN_ERRCODE)!;
   return { ...base, errCode };
+}
+
+/**
+ * Whether this answer came from WeChat's own business logic and is final: 0, or a positive
+ * errcode that is not retryable (ALREADY_BOUND, WRONG_ACCOUNT_OR_PASSWORD, …). WeChat's API
+ * errcodes are positive (but -1); the cloud's are -5xxxxx/-6xxxxx and ours -9xxxxx. Only such an
+ * answer tells what became of an earlier attempt that may have reached WeChat.
+ */
+export function isFinalWeChatAnswer(entry: Pick<CatalogueEntry, 'errCode' | 'retryable'>): boolean {
+  return entry.errCode === 0 || (entry.errCode > 0 && !entry.retryable);
 }
 
 /** The entry for a stable code name (project refusals are built this way). */

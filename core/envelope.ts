@@ -3,7 +3,7 @@
  *
  * Invariants: `ok === (errCode === 0)`; `code` and `message` come from the catalogue; nothing in
  * an envelope ever carries the carrier password (errMsg texts are built from codes and field
- * names, never from input values).
+ * names, never from input values, and the SDK's text is placed through core/outside-text.ts).
  */
 import { describeErrCode, entryForCode, ProjectCode, UNKNOWN_ERRCODE, type CatalogueEntry } from './catalogue';
 
@@ -88,9 +88,8 @@ export function readThrown(thrown: unknown): ThrownError {
   return { errCode, errMsg };
 }
 
-/** The envelope for anything the SDK call threw. */
-export function envelopeForThrown(thrown: unknown): Envelope<never> {
-  const { errCode, errMsg } = readThrown(thrown);
+/** The envelope for what the SDK call threw, read by readThrown (its errMsg already made safe to place). */
+export function envelopeForThrown({ errCode, errMsg }: ThrownError): Envelope<never> {
   // errCode 0 on a thrown error would claim success: treat it as unknown instead.
   if (errCode === undefined || errCode === 0) return envelopeForErrCode<never>(UNKNOWN_ERRCODE, errMsg);
   return envelopeForErrCode<never>(errCode, errMsg);

@@ -52,11 +52,15 @@ const ERROR_TITLES: Readonly<Record<string, string>> = {
   NOT_ADMIN: '没有权限',
   ADMINS_NOT_CONFIGURED: '尚未设置管理员',
   NO_CALLER_IDENTITY: '无法确认你的身份',
+  INVALID_CALLER_IDENTITY: '无法确认你的身份',
+  INVALID_CONFIGURATION: '云函数配置有误',
   INVALID_PARAM: '填写有误',
   INVALID_EVENT: '填写有误',
 };
 
 const REFUSAL_HINT = '如需开通权限，请联系这个小程序的管理员。';
+const REFUSED_CALLER_CODES: readonly string[] = ['NOT_ADMIN', 'NO_CALLER_IDENTITY', 'INVALID_CALLER_IDENTITY'];
+const CONFIGURATION_HINT = '这不是你填错了：请把这条提示转告管理员，改好云函数的环境变量后再试。';
 
 function view(tone: Tone, title: string, message: string, hint: string, canRetry: boolean, technical: string): ResultView {
   return { tone, toneLabel: TONE_LABELS[tone], title, message, hint, canRetry, technical };
@@ -85,7 +89,8 @@ export function describeOutcome(envelope: Envelope, context: OutcomeContext): Re
   if (envelope.code === 'INVALID_PARAM' && envelope.field) title = `填写有误：${fieldLabel(envelope.field)}`;
   let hint = '';
   if (envelope.retryable) hint = retryHint;
-  else if (envelope.code === 'NOT_ADMIN' || envelope.code === 'NO_CALLER_IDENTITY') hint = REFUSAL_HINT;
+  else if (REFUSED_CALLER_CODES.includes(envelope.code)) hint = REFUSAL_HINT;
+  else if (envelope.code === 'INVALID_CONFIGURATION') hint = CONFIGURATION_HINT;
   return view('error', title, envelope.message, hint, envelope.retryable, technical);
 }
 

@@ -1,8 +1,8 @@
-import { authorise, callerFromWXContext, readAccessPolicy, type Caller } from '../../core/authorisation';
+import { authorise, callerFromWXContext, readAccessPolicy, type CallerIdentity } from '../../core/authorisation';
 
 const policy = readAccessPolicy({ LOGISTICS_ADMIN_OPENIDS: ' oAdminA , oAdminB,,', LOGISTICS_SERVER_SOURCES: 'wx_trigger, scf, wx_client' });
 
-function decide(caller: Caller, p = policy) {
+function decide(caller: CallerIdentity, p = policy) {
   const decision = authorise('bindAccount', caller, p);
   return decision.allowed ? `allowed as ${decision.as}` : decision.envelope.code;
 }
@@ -44,9 +44,36 @@ describe('authorisation', () => {
     expect(decide({ source: 'wx_trigger' }, readAccessPolicy({ LOGISTICS_ADMIN_OPENIDS: 'oAdminA' }))).toBe('NO_CALLER_IDENTITY');
   });
 
-  test('a blank OPENID counts as none', () => {
-    expect(decide({ openid: '  ' })).toBe('NO_CALLER_IDENTITY');
-    expect(callerFromWXContext({ OPENID: '', APPID: 'wxapp', SOURCE: 'wx_client' })).toEqual({ appid: 'wxapp', source: 'wx_client' });
+  test('an empty OPENID counts as none', () => {
+    expect(callerFromWXContext('bindAccount', { OPENID: '', APPID: 'wxapp', SOURCE: 'wx_client' })).toEqual({ ok: true, caller: { appid: 'wxapp', source: 'wx_client' } });
+    expect(callerFromWXContext('bindAccount', { OPENID: undefined, SOURCE: '' })).toEqual({ ok: true, caller: {} });
+  });
+
+  test('a well-formed OPENID is kept exactly as given', () => {
+    expect(callerFromWXContext('bindAccount', { OPENID: 'oAdmin_A-1', SOURCE: 'wx_client' })).toEqual({ ok: true, caller: { openid: 'oAdmin_A-1', source: 'wx_client' } });
+    expect(callerFromWXContext('bindAccount', { OPENID: 'o'.repeat(128) }).ok).toBe(true);
+  });
+
+  test.each([
+    ['a number (the SDK parseInts all-digit values)', 12345],
+    ['whitespace only', '   '],
+    ['surrounded by spaces', ' oAdminA '],
+    ['outside [A-Za-z0-9_-]', 'oAdmin.A'],
+    ['a C1 control', 'oAdmin\u0085'],
+    ['129 characters', 'o'.repeat(129)],
+    ['an object', { toString: () => 'oAdminA' }],
+    ['true', true],
+  ])('an OPENID that is %s is INVALID_CALLER_IDENTITY, without quoting it', (_what, OPENID) => {
+    const reading = callerFromWXContext('bindAccount', { OPENID, SOURCE: 'scf' });
+    if (reading.ok) throw new Error('expected a refusal');
+    expect(reading.envelope).toMatchObject({ ok: false, code: 'INVALID_CALLER_IDENTITY', errCode: -900104 });
+    if (typeof OPENID === 'string' && OPENID.trim()) expect(reading.envelope.errMsg).not.toContain(OPENID.trim());
+  });
+
+  test('an empty admin list refuses a trusted server caller too (the owner\'s off switch)', () => {
+    const off = readAccessPolicy({ LOGISTICS_ADMIN_OPENIDS: ' , ', LOGISTICS_SERVER_SOURCES: 'scf' });
+    expect(decide({ source: 'scf' }, off)).toBe('ADMINS_NOT_CONFIGURED');
+    expect(decide({ openid: 'oAdminA', source: 'wx_client' }, off)).toBe('ADMINS_NOT_CONFIGURED');
   });
 
   test('the policy follows the variables: re-read when their text changes, reused while it does not', () => {

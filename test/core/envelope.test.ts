@@ -30,7 +30,7 @@ describe('envelopes', () => {
   });
 
   test('a business errcode thrown as CloudSDKError keeps its errCode and the SDK text', () => {
-    const envelope = envelopeForThrown(new CloudSDKErrorShape(9300529, 'openapi.logistics.bindAccount:fail account already bound'));
+    const envelope = envelopeForThrown(readThrown(new CloudSDKErrorShape(9300529, 'openapi.logistics.bindAccount:fail account already bound')));
     expect(envelope).toMatchObject({
       ok: false,
       errCode: 9300529,
@@ -42,18 +42,18 @@ describe('envelopes', () => {
   });
 
   test('a cloud error thrown as CloudSDKError (-604101) maps to the permission entry', () => {
-    const envelope = envelopeForThrown(new CloudSDKErrorShape(-604101, 'system error: error code: -604101'));
+    const envelope = envelopeForThrown(readThrown(new CloudSDKErrorShape(-604101, 'system error: error code: -604101')));
     expect(envelope).toMatchObject({ ok: false, errCode: -604101, code: 'NO_API_PERMISSION', errMsg: 'system error: error code: -604101' });
   });
 
   test('a plain Error with errCode -501001 is a retryable cloud system error, its message kept for logs', () => {
-    const envelope = envelopeForThrown(plainErrorWithCode('connect ECONNREFUSED 127.0.0.1:9'));
+    const envelope = envelopeForThrown(readThrown(plainErrorWithCode('connect ECONNREFUSED 127.0.0.1:9')));
     expect(envelope).toMatchObject({ ok: false, errCode: -501001, code: 'CLOUD_SYSTEM_ERROR', retryable: true });
     expect(envelope.errMsg).toBe('connect ECONNREFUSED 127.0.0.1:9');
   });
 
   test('a plain Error with a TCB-table errCode (-501007) maps to its own entry', () => {
-    expect(envelopeForThrown(plainErrorWithCode('[INVALID_PARAM] bad', -501007))).toMatchObject({ errCode: -501007, code: 'CLOUD_INVALID_PARAM' });
+    expect(envelopeForThrown(readThrown(plainErrorWithCode('[INVALID_PARAM] bad', -501007)))).toMatchObject({ errCode: -501007, code: 'CLOUD_INVALID_PARAM' });
   });
 
   test.each([
@@ -65,7 +65,7 @@ describe('envelopes', () => {
     ['an object with a fractional errCode', { errCode: 1.5 }],
     ['an error claiming errCode 0', { errCode: 0, errMsg: 'odd' }],
   ])('%s becomes the unknown envelope', (_label, thrown) => {
-    expect(envelopeForThrown(thrown)).toMatchObject({ ok: false, errCode: UNKNOWN_ERRCODE, code: 'UNKNOWN_ERROR' });
+    expect(envelopeForThrown(readThrown(thrown))).toMatchObject({ ok: false, errCode: UNKNOWN_ERRCODE, code: 'UNKNOWN_ERROR' });
   });
 
   test('readThrown prefers errMsg over message and never invents a code', () => {

@@ -6,21 +6,24 @@
  */
 import fc from 'fast-check';
 import { CATALOGUE } from '../../core/catalogue';
-import { runOperation } from '../../core/operation';
-import { bindAccountOperation, updatePrinterOperation } from '../../core/operations';
+import { runOperation } from '../../core/runner';
+import { bindAccountOperation, updatePrinterOperation } from '../../core/logistics-operations';
 import { validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
-import type { Caller } from '../../core/authorisation';
 import { events, secretsIn, validBind, validPrinter } from '../support/event-arbitraries';
 import { expectEnvelope } from '../support/envelope-shape';
-import { ADMIN_OPENID, scriptedDeps, sdkError, type ScriptedAnswer } from '../support/scripted-deps';
+import { ADMIN_OPENID, scriptedDeps, sdkError, type ScriptedAnswer, type ScriptedCaller } from '../support/scripted-deps';
 
 export const EVENTS_PER_FUNCTION = 10_000;
 
-const callers: fc.Arbitrary<Caller> = fc.oneof(
+const callers: fc.Arbitrary<ScriptedCaller> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ openid: ADMIN_OPENID, source: 'wx_client' }) },
   fc.constant({ openid: 'oStranger', source: 'wx_client' }),
   fc.constant({}),
   fc.constant({ source: 'wx_trigger' }),
+  // Malformed OPENIDs are refused, never taken for a server caller.
+  fc.constant({ openid: 12345, source: 'wx_trigger' }),
+  fc.constant({ openid: ' ', source: 'wx_trigger' }),
+  fc.constant({ openid: `${ADMIN_OPENID} `, source: 'wx_client' }),
 );
 
 /** SDK outcomes; their texts quote the password the call was given, to prove it is scrubbed. */
@@ -63,9 +66,9 @@ describe.each([
         const envelope = await runOperation(operation, event, h.deps);
         expectEnvelope(envelope);
 
-        const allowed = caller.openid === ADMIN_OPENID || caller.source === 'wx_trigger';
+        const allowed = caller.openid === ADMIN_OPENID || (caller.openid === undefined && caller.source === 'wx_trigger');
         const validated =
-          operation === bindAccountOperation ? validateBindAccountEvent(event) : validateUpdatePrinterEvent(event, caller.openid);
+          operation === bindAccountOperation ? validateBindAccountEvent(event) : validateUpdatePrinterEvent(event, caller.openid as string | undefined);
         if (!allowed || !validated.ok) {
           expect(h.calls).toHaveLength(0);
         } else {

@@ -132,6 +132,15 @@ describe('outcome → result panel', () => {
     expect(describeOutcome(envelope('INVALID_PARAM', { field: 'mystery' }), ctx).title).toBe('填写有误：mystery');
   });
 
+  test('a malformed caller identity and a misconfigured function say whom to ask', () => {
+    const fromCatalogue = (code: string): Envelope => {
+      const entry = CATALOGUE.find((e) => e.code === code)!;
+      return { ok: false, errCode: entry.errCode, errMsg: 'x', code, message: entry.message, retryable: entry.retryable };
+    };
+    expect(describeOutcome(fromCatalogue('INVALID_CALLER_IDENTITY'), ctx)).toMatchObject({ title: '无法确认你的身份', hint: expect.stringContaining('管理员') });
+    expect(describeOutcome(fromCatalogue('INVALID_CONFIGURATION'), ctx)).toMatchObject({ title: '云函数配置有误', hint: expect.stringContaining('环境变量') });
+  });
+
   test('the retry hint mentions the password only when one was sent', () => {
     expect(describeOutcome(envelope('CLOUD_CALL_TIMEOUT'), ctx).hint).toContain('密码');
     expect(describeOutcome(envelope('CLOUD_CALL_TIMEOUT'), { ...ctx, passwordSent: false }).hint).not.toContain('密码');

@@ -1,11 +1,10 @@
 /**
- * OperationDeps for the pure runner with a scripted openapi and a virtual clock: each attempt's
+ * RunnerDeps for the pure runner with a scripted openapi and a virtual clock: each attempt's
  * answer (resolve, throw or hang) comes from the script; sleeps advance the clock at once. The real
  * SDK is exercised in test/integration against the local cloud.
  */
-import type { Caller } from '../../core/authorisation';
 import type { AuditLine } from '../../core/audit';
-import type { OpenapiResult, OperationDeps } from '../../core/operation';
+import type { OpenapiResult, RunnerDeps } from '../../core/runner';
 
 export type ScriptedAnswer = OpenapiResult | { throws: unknown } | 'hang';
 
@@ -15,13 +14,21 @@ export function sdkError(errCode: number, errMsg = `openapi.logistics.bindAccoun
   return { throws: Object.assign(new Error(errMsg), { errCode, errMsg }) };
 }
 
-export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: Caller; env?: Record<string, string> } = {}) {
+/** The caller as the WeChat context would give it (an OPENID may be anything the SDK hands over). */
+export interface ScriptedCaller {
+  openid?: unknown;
+  appid?: string;
+  source?: string;
+}
+
+export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: ScriptedCaller; env?: Record<string, string> } = {}) {
   let clock = 0;
   const calls: unknown[] = [];
   const logs: string[] = [];
   const sleeps: number[] = [];
-  const deps: OperationDeps<any> = {
-    identify: () => options.caller ?? { openid: ADMIN_OPENID, source: 'wx_client' },
+  const caller = options.caller ?? { openid: ADMIN_OPENID, source: 'wx_client' };
+  const deps: RunnerDeps<any> = {
+    wxContext: () => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source }),
     env: { LOGISTICS_ADMIN_OPENIDS: ADMIN_OPENID, ...options.env },
     call: async (params) => {
       calls.push(params);

@@ -1,12 +1,12 @@
 /** bindAccount: binds or unbinds a courier (carrier) account. Only the SDK wiring lives here. */
 import cloud = require('wx-server-sdk');
-import { createMain } from '../../../core/operation';
-import { bindAccountOperation } from '../../../core/operations';
-import { readRetryPolicy } from '../../../core/retry';
+import { createMain } from '../../../core/runner';
+import { bindAccountOperation } from '../../../core/logistics-operations';
+import { sdkRequestTimeoutMs } from '../../../core/retry';
 
 // The SDK reads `timeout` (ms, per request) and takes DYNAMIC_CURRENT_ENV (a symbol) as the
 // function's own env; its typings know neither, hence the cast.
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: readRetryPolicy(process.env).requestTimeoutMs } as unknown as Parameters<typeof cloud.init>[0]);
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(process.env) } as unknown as Parameters<typeof cloud.init>[0]);
 
 export const main = createMain(bindAccountOperation, {
   wxContext: () => cloud.getWXContext(),

@@ -1,12 +1,12 @@
 /** updatePrinter: binds or unbinds a person allowed to print waybills. Only the SDK wiring lives here. */
 import cloud = require('wx-server-sdk');
-import { createMain } from '../../../core/operation';
-import { updatePrinterOperation } from '../../../core/operations';
-import { readRetryPolicy } from '../../../core/retry';
+import { createMain } from '../../../core/runner';
+import { updatePrinterOperation } from '../../../core/logistics-operations';
+import { sdkRequestTimeoutMs } from '../../../core/retry';
 
 // The SDK reads `timeout` (ms, per request) and takes DYNAMIC_CURRENT_ENV (a symbol) as the
 // function's own env; its typings know neither, hence the cast.
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: readRetryPolicy(process.env).requestTimeoutMs } as unknown as Parameters<typeof cloud.init>[0]);
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(process.env) } as unknown as Parameters<typeof cloud.init>[0]);
 
 export const main = createMain(updatePrinterOperation, {
   wxContext: () => cloud.getWXContext(),

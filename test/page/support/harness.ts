@@ -97,7 +97,7 @@ export function envelope(code: string, overrides: Partial<Envelope> = {}): Envel
     CLOUD_CALL_TIMEOUT: { errCode: -604102, message: '云调用超时，请稍后再试', retryable: true },
     OUTCOME_UNKNOWN: {
       errCode: -900201,
-      message: '请求已发出但未在时限内得到答复，结果未知：请稍后刷新确认，再次提交是安全的',
+      message: '请求已发出，但没有得到能确认结果的答复，结果未知：请稍后刷新确认，再次提交是安全的',
       retryable: true,
     },
   };

@@ -1,5 +1,5 @@
-/** The two logistics operations: what differs between updatePrinter and bindAccount. */
-import type { Operation } from './operation';
+/** The logistics operations the runner (core/runner.ts) runs: what differs between the functions. */
+import type { Operation } from './runner';
 import {
   validateBindAccountEvent,
   validateUpdatePrinterEvent,
@@ -9,6 +9,7 @@ import {
 
 export const updatePrinterOperation: Operation<UpdatePrinterParams> = {
   name: 'updatePrinter',
+  effect: 'write',
   validate: (event, caller) => validateUpdatePrinterEvent(event, caller.openid),
   action: (params) => params.updateType,
   target: (params) => ({ openid: params.openid }),
@@ -19,6 +20,7 @@ export const updatePrinterOperation: Operation<UpdatePrinterParams> = {
 
 export const bindAccountOperation: Operation<BindAccountParams> = {
   name: 'bindAccount',
+  effect: 'write',
   validate: (event) => validateBindAccountEvent(event),
   action: (params) => params.type,
   target: (params) => ({ deliveryId: params.deliveryId, bizId: params.bizId }),

@@ -1,0 +1,256 @@
+/**
+ * One run of a cloud function: caller identity → authorise → configuration → validate → call
+ * (retrying transient failures inside a time budget) → envelope → one audit line. The openapi
+ * call, the WeChat context and the clock come in as plain functions, so all of this runs without
+ * wx-server-sdk; the functions' own index.ts only wires the SDK in.
+ *
+ * An operation declares its effect. For a write, an attempt that may have reached WeChat without
+ * an answer that settles it makes the outcome unknown (OUTCOME_UNKNOWN), never a plain failure;
+ * only attempts that provably never left stay plain errors. A read has no effect: a read without
+ * an answer is a plain retryable failure (READ_TIMEOUT when the budget ends first).
+ *
+ * Never throws and never rejects: every outcome, our own bugs included, is an envelope.
+ */
+import { authorise, callerFromWXContext, readAccessPolicy, type CallerIdentity } from './authorisation';
+import { auditLine, type AuditRecord } from './audit';
+import { isFinalWeChatAnswer, ProjectCode } from './catalogue';
+import { envelopeForErrCode, envelopeForThrown, readThrown, refusalEnvelope, successEnvelope, type Envelope } from './envelope';
+import { placeOutsideText } from './outside-text';
+import { backoffDelayMs, configurationRefusal, readRetryPolicy, type RetryPolicy } from './retry';
+import type { Validated } from './validation';
+
+export interface Operation<Params> {
+  /** The cloud function's name. */
+  readonly name: string;
+  /**
+   * 'write': the call changes something at WeChat, so an unanswered attempt may have taken effect.
+   * 'read': it changes nothing, so an unanswered attempt is simply a failure.
+   */
+  readonly effect: 'write' | 'read';
+  validate(event: unknown, caller: CallerIdentity): Validated<Params>;
+  /** bind / unbind, for the audit line. */
+  action(params: Params): string;
+  /** What is acted on, for the audit line: never a secret. */
+  target(params: Params): Record<string, string>;
+  /** Values that must never leave the function (scrubbed from any outside text we place). */
+  secrets(params: Params): string[];
+  /**
+   * True when this outcome (a catalogue code), answered after an attempt that may have reached
+   * WeChat, means that attempt took effect (a bind answering "already bound", an unbind "not found").
+   */
+  settledByEarlierAttempt(code: string, params: Params): boolean;
+  /**
+   * What a successful answer gives the caller as the envelope's `data` (a read's findings); absent
+   * for the writes, whose answer carries nothing but errCode and errMsg. Whatever it returns must be
+   * built from fields that cannot hold a secret.
+   */
+  dataOf?(result: OpenapiResult, params: Params): unknown;
+}
+
+/** The SDK's answer on success (a read's answer has more fields). */
+export interface OpenapiResult {
+  errCode?: number;
+  errMsg?: string;
+  readonly [field: string]: unknown;
+}
+
+/** What cloud.getWXContext() returns, as far as we read it (the SDK may hand over numbers). */
+export interface WXContextFields {
+  OPENID?: unknown;
+  APPID?: unknown;
+  SOURCE?: unknown;
+}
+
+export interface RunnerDeps<Params> {
+  /** The WeChat context; asked inside the run so that even a failure here becomes an envelope. */
+  wxContext(): WXContextFields;
+  env: Readonly<Record<string, string | undefined>>;
+  call(params: Params): Promise<OpenapiResult>;
+  log(line: string): void;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+/** Fields added to an envelope when a retry found the earlier attempt had already taken effect. */
+export interface SettledEarlier {
+  appliedByEarlierAttempt: true;
+  attempts: number;
+}
+
+/**
+ * wx-server-sdk 4.0.2 reports an error of its HTTP layer as errCode -501001 with errMsg
+ * "<api>:fail -501001 resource system error. <Node's message>" (callGeneralOpenAPI, then
+ * toSDKError). Node's message tells the phase: "connect ECONNREFUSED …" (also ENETUNREACH,
+ * EHOSTUNREACH) and "getaddrinfo ENOTFOUND …" (or EAI_AGAIN) end the request before a byte is
+ * sent; "request timeout" (ESOCKETTIMEDOUT), a reset or an HTTP status come after it was sent.
+ * Nothing else tells an unsent request apart, so anything else counts as possibly reached.
+ */
+const NEVER_SENT =
+  /^openapi\.logistics\.[A-Za-z]+:fail -501001 resource system error\. (?:connect (?:ECONNREFUSED|ENETUNREACH|EHOSTUNREACH)|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)) /;
+
+/**
+ * One attempt's outcome:
+ * - settled: an answer that says what happened (success, or a final refusal from WeChat or the cloud);
+ * - unsent: a failure that provably never left the function;
+ * - unanswered: anything else (a retryable code, a throw without errCode): it may have reached WeChat;
+ * - abandoned: the time budget ended first.
+ */
+type AttemptOutcome =
+  | { kind: 'settled' | 'unsent' | 'unanswered'; envelope: Envelope }
+  | { kind: 'abandoned' };
+
+/** Runs one call, giving up (without cancelling it) when the budget ends first. */
+async function attempt<Params>(
+  operation: Operation<Params>,
+  params: Params,
+  secrets: readonly string[],
+  deps: RunnerDeps<Params>,
+  remainingMs: number,
+): Promise<AttemptOutcome> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budgetEnds = new Promise<AttemptOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'abandoned' }), Math.max(0, remainingMs));
+  });
+  const place = (text: string) => placeOutsideText(text, secrets);
+  const answered = (async (): Promise<AttemptOutcome> => {
+    try {
+      const result = await deps.call(params);
+      const errCode = typeof result?.errCode === 'number' ? result.errCode : 0;
+      const errMsg = place(typeof result?.errMsg === 'string' ? result.errMsg : `openapi.logistics.${operation.name}:ok`);
+      // The SDK resolves only errCode 0; anything else resolved is still mapped, never trusted as ok.
+      const envelope = errCode === 0 ? successEnvelope(errMsg, operation.dataOf?.(result, params)) : envelopeForErrCode(errCode, errMsg);
+      return { kind: envelope.ok || !envelope.retryable ? 'settled' : 'unanswered', envelope };
+    } catch (thrown) {
+      const read = readThrown(thrown);
+      const envelope = envelopeForThrown({ ...read, errMsg: place(read.errMsg) });
+      if (read.errCode === undefined || read.errCode === 0) return { kind: 'unanswered', envelope };
+      if (envelope.retryable) return { kind: NEVER_SENT.test(read.errMsg) ? 'unsent' : 'unanswered', envelope };
+      return { kind: 'settled', envelope };
+    }
+  })();
+  try {
+    return await Promise.race([answered, budgetEnds]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function callWithRetries<Params>(
+  operation: Operation<Params>,
+  params: Params,
+  deps: RunnerDeps<Params>,
+  policy: Readonly<RetryPolicy>,
+  startedAt: number,
+): Promise<{ envelope: Envelope; attempts: number }> {
+  const secrets = operation.secrets(params);
+  const writes = operation.effect === 'write';
+  /** The first attempt that may have reached WeChat without a settling answer (writes only). */
+  let unansweredAt: number | undefined;
+  const unknown = (attempts: number, last: string): Envelope =>
+    envelopeForErrCode(
+      ProjectCode.OUTCOME_UNKNOWN,
+      `${operation.name}:fail outcome unknown: attempt ${unansweredAt} may have reached WeChat without an answer; attempt ${attempts}: ${last}`,
+    );
+  for (let attempts = 1; ; attempts += 1) {
+    const outcome = await attempt(operation, params, secrets, deps, policy.timeBudgetMs - (deps.now() - startedAt));
+    if (outcome.kind === 'abandoned') {
+      const budget = `no answer within the ${policy.timeBudgetMs} ms time budget`;
+      if (!writes) return { envelope: envelopeForErrCode(ProjectCode.READ_TIMEOUT, `${operation.name}:fail ${budget}`), attempts };
+      unansweredAt ??= attempts;
+      return { envelope: unknown(attempts, budget), attempts };
+    }
+    const { envelope } = outcome;
+    if (outcome.kind === 'settled') {
+      if (unansweredAt === undefined || envelope.ok) return { envelope, attempts };
+      if (operation.settledByEarlierAttempt(envelope.code, params)) {
+        const data: SettledEarlier = { appliedByEarlierAttempt: true, attempts };
+        return {
+          envelope: successEnvelope(`${operation.name}:ok (an earlier attempt took effect; attempt ${attempts} answered: ${envelope.errMsg})`, data),
+          attempts,
+        };
+      }
+      // Only WeChat's own final answer tells what became of the earlier attempt; a cloud refusal does not.
+      return { envelope: isFinalWeChatAnswer(envelope) ? envelope : unknown(attempts, envelope.errMsg), attempts };
+    }
+    if (outcome.kind === 'unanswered' && writes) unansweredAt ??= attempts;
+    const final = () => ({ envelope: unansweredAt === undefined ? envelope : unknown(attempts, envelope.errMsg), attempts });
+    if (!envelope.retryable || attempts >= policy.maxAttempts) return final();
+    const pause = backoffDelayMs(policy, attempts, deps.random());
+    const leftAfterPause = policy.timeBudgetMs - (deps.now() - startedAt) - pause;
+    if (leftAfterPause < policy.minAttemptMs) return final();
+    await deps.sleep(pause);
+  }
+}
+
+/** A thrown value's name, if it is a plain identifier (a message or a made-up name could quote the event). */
+function bugName(bug: unknown): string {
+  const name = bug instanceof Error ? bug.name : typeof bug;
+  return /^[A-Za-z]{1,64}$/.test(name) ? name : 'unnamed';
+}
+
+export async function runOperation<Params>(operation: Operation<Params>, event: unknown, deps: RunnerDeps<Params>): Promise<Envelope> {
+  const startedAt = deps.now();
+  const record: AuditRecord = { fn: operation.name, caller: {}, attempts: 0 };
+  let envelope: Envelope;
+  try {
+    envelope = await run(operation, event, deps, startedAt, record);
+  } catch (bug) {
+    envelope = refusalEnvelope('INTERNAL_ERROR', `${operation.name}:fail internal error (${bugName(bug)})`);
+  }
+  try {
+    deps.log(auditLine(record, envelope, deps.now() - startedAt));
+  } catch {
+    // A failing logger must not cost the caller the answer.
+  }
+  return envelope;
+}
+
+/** The checks in their documented order, then the call. Fills in the audit record as it goes. */
+async function run<Params>(
+  operation: Operation<Params>,
+  event: unknown,
+  deps: RunnerDeps<Params>,
+  startedAt: number,
+  record: AuditRecord,
+): Promise<Envelope> {
+  const identity = callerFromWXContext(operation.name, deps.wxContext());
+  if (!identity.ok) {
+    record.caller = identity.known;
+    return identity.envelope;
+  }
+  const caller = identity.caller;
+  record.caller = caller;
+  const access = authorise(operation.name, caller, readAccessPolicy(deps.env));
+  if (!access.allowed) return access.envelope;
+  const policy = readRetryPolicy(deps.env);
+  if (!policy.ok) return configurationRefusal(operation.name, policy);
+  const checked = operation.validate(event, caller);
+  if (!checked.ok) return checked.envelope;
+  const params = checked.params;
+  record.action = operation.action(params);
+  record.target = operation.target(params);
+  const result = await callWithRetries(operation, params, deps, policy.policy, startedAt);
+  record.attempts = result.attempts;
+  return result.envelope;
+}
+
+/** What a cloud function's entry file hands in: the two things that touch wx-server-sdk. */
+export interface SdkParts<Params> {
+  wxContext(): WXContextFields;
+  call(params: Params): Promise<OpenapiResult>;
+}
+
+/** The cloud function's `main(event, context)`, with Node's clock, timers, env and console. */
+export function createMain<Params>(operation: Operation<Params>, sdk: SdkParts<Params>): (event: unknown) => Promise<Envelope> {
+  return (event) =>
+    runOperation(operation, event, {
+      wxContext: sdk.wxContext,
+      call: sdk.call,
+      env: process.env,
+      log: (line) => console.log(line),
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+    });
+}
