@@ -1,0 +1,148 @@
+// Runs in the browser: type-checked on its own with the DOM's types (scripts/browser/tsconfig.json),
+// and loaded by screenshots.ts at run time, so the Node code's type check never sees the DOM.
+import type { LayoutReport, LayoutRules } from './layout-rules';
+/**
+ * What runs inside the page: putting the page's compiled WXSS in, and the layout check.
+ *
+ * The layout rules every page state must keep on a 375 px wide phone, checked in the browser on
+ * the laid-out page (so real fonts, real line breaks):
+ *
+ * - nothing is wider than the viewport (no sideways scrolling, no element past either edge);
+ * - no text overlaps other text (the line boxes of different text nodes do not intersect);
+ * - every button is visible (shown, not covered, inside the viewport) with a tap target at least
+ *   44 px high; a secondary `size="mini"` button at least 28 px.
+ *
+ * Each function here is sent to the page as its source text (puppeteer's evaluate), so it uses
+ * nothing from outside its own body. Each problem starts with its rule's name, so the self-test
+ * can count them.
+ */
+
+/**
+ * Runs wcsc's output (a function body returning, per WXSS file, a function that puts that file
+ * in the document with rpx scaled to this screen) and inserts the given files, with the class
+ * prefix standing in for wcsc's suffix marks.
+ */
+export async function insertWxss(code: string, files: readonly string[], prefix: string): Promise<void> {
+  // eslint-disable-next-line no-new-func
+  const styleOf = new Function(code)() as (file: string) => ((suffix: string) => void) | undefined;
+  for (const file of files) {
+    const insert = styleOf(file);
+    if (!insert) throw new Error(`wcsc compiled no ${file}`);
+    insert(prefix);
+  }
+  await document.fonts.ready;
+}
+
+/** The laid-out page's full height. */
+export function contentHeight(): number {
+  return Math.ceil(document.documentElement.scrollHeight);
+}
+
+export async function fontsReady(): Promise<void> {
+  await document.fonts.ready;
+}
+
+export function layoutProblems(rules: LayoutRules): LayoutReport {
+  const problems: string[] = [];
+  const width = document.documentElement.clientWidth;
+  const slack = 0.5;
+  const px = (n: number) => `${Math.round(n * 10) / 10}px`;
+  const name = (element: Element) => {
+    const id = element.id ? `#${element.id}` : '';
+    const cls = typeof element.className === 'string' && element.className ? `.${element.className.split(/\s+/)[0]}` : '';
+    const text = (element.textContent ?? '').trim().replace(/\s+/g, ' ');
+    return `<${element.tagName.toLowerCase()}${id}${cls}>${text ? ` "${text.length > 24 ? `${text.slice(0, 24)}…` : text}"` : ''}`;
+  };
+  // What of a box can be seen: ancestors that clip their overflow (an input's one line) cut it.
+  const visible = (element: Element, box: DOMRect) => {
+    let left = box.left;
+    let right = box.right;
+    let top = box.top;
+    let bottom = box.bottom;
+    for (let outer = element.parentElement; outer; outer = outer.parentElement) {
+      const style = getComputedStyle(outer);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = outer.getBoundingClientRect();
+      if (style.overflowX !== 'visible') {
+        left = Math.max(left, clip.left);
+        right = Math.min(right, clip.right);
+      }
+      if (style.overflowY !== 'visible') {
+        top = Math.max(top, clip.top);
+        bottom = Math.min(bottom, clip.bottom);
+      }
+    }
+    return { left, right, top, bottom };
+  };
+  const shown = (element: Element) => {
+    const style = getComputedStyle(element);
+    return style.display !== 'none' && style.visibility !== 'hidden' && Number(style.opacity) > 0;
+  };
+
+  // Wider than the viewport: report the outermost element only.
+  if (document.documentElement.scrollWidth > width + slack) {
+    problems.push(`too wide: the page is ${px(document.documentElement.scrollWidth)} wide in a ${px(width)} viewport`);
+  }
+  const reported: Element[] = [];
+  for (const element of Array.from(document.body.querySelectorAll('*'))) {
+    const whole = element.getBoundingClientRect();
+    if (whole.width === 0 && whole.height === 0) continue;
+    const box = visible(element, whole);
+    if (box.right <= box.left || (box.left >= -slack && box.right <= width + slack)) continue;
+    if (reported.some((outer) => outer.contains(element))) continue;
+    reported.push(element);
+    problems.push(`too wide: ${name(element)} spans ${px(box.left)}…${px(box.right)} in a ${px(width)} viewport`);
+  }
+
+  // Text on text: the line boxes of different text nodes.
+  const lines: Array<{ node: Text; box: { left: number; right: number; top: number; bottom: number } }> = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let texts = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node as Text;
+    if (!text.data.trim() || !text.parentElement || !shown(text.parentElement)) continue;
+    texts += 1;
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    for (const line of Array.from(range.getClientRects())) {
+      const box = visible(text.parentElement, line);
+      if (box.right - box.left > 0 && box.bottom - box.top > 0) lines.push({ node: text, box });
+    }
+  }
+  const overlapping = new Set<string>();
+  for (let i = 0; i < lines.length; i += 1) {
+    for (let j = i + 1; j < lines.length; j += 1) {
+      const a = lines[i];
+      const b = lines[j];
+      if (!a || !b || a.node === b.node) continue;
+      const across = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+      const down = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+      if (across <= 1 || down <= 1) continue;
+      const key = `${i}:${j}`;
+      if (overlapping.has(key)) continue;
+      overlapping.add(key);
+      const words = (t: Text) => `"${t.data.trim().slice(0, 16)}"`;
+      problems.push(`text overlaps: ${words(a.node)} and ${words(b.node)} share ${px(across)} × ${px(down)}`);
+    }
+  }
+
+  // Buttons: shown, uncovered, tall enough.
+  const buttons = Array.from(document.querySelectorAll('wx-button'));
+  for (const button of buttons) {
+    const box = button.getBoundingClientRect();
+    const mini = button.getAttribute('size') === 'mini';
+    const min = mini ? rules.minMiniTapHeight : rules.minTapHeight;
+    if (!shown(button) || box.width === 0 || box.height === 0) {
+      problems.push(`button not visible: ${name(button)}`);
+      continue;
+    }
+    if (box.height < min - 0.01) {
+      problems.push(`tap target too small: ${name(button)} is ${px(box.height)} high, ${mini ? 'a mini button needs' : 'needs'} ${min}px`);
+    }
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    if (!hit || !(hit === button || button.contains(hit))) {
+      problems.push(`button not visible: ${name(button)} is covered by ${hit ? name(hit) : 'nothing (outside the viewport)'}`);
+    }
+  }
+  return { problems, buttons: buttons.length, texts };
+}
