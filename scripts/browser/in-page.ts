@@ -23,7 +23,6 @@ import type { LayoutReport, LayoutRules } from './layout-rules';
  * prefix standing in for wcsc's suffix marks.
  */
 export async function insertWxss(code: string, files: readonly string[], prefix: string): Promise<void> {
-  // eslint-disable-next-line no-new-func
   const styleOf = new Function(code)() as (file: string) => ((suffix: string) => void) | undefined;
   for (const file of files) {
     const insert = styleOf(file);

@@ -48,6 +48,8 @@ describe(`the page's states, rendered from ${compiled ? `the compiled package ${
   test.each(PAGE_STATES.map((state) => [state.name, state] as const))('%s', async (_name, state) => {
     const rendered = await renderState(state, root);
     expect(rendered.unexpectedCalls).toEqual([]);
+    // Every function the state answers for was called: the steps reached the cloud.
+    expect([...new Set(rendered.calls.map((call) => call.name))].sort()).toEqual(Object.keys(state.answers).sort());
     const text = rendered.text();
     for (const shown of state.shows) expect(text).toContain(shown);
     if (snapshotDir) fs.writeFileSync(path.join(snapshotDir, `${state.name}.html`), rendered.snapshotHtml());

@@ -45,6 +45,12 @@ export function answer(errCode: number, extra: Partial<Envelope> = {}): CannedAn
   return { result: { ...envelopeForErrCode(errCode, `state:${errCode}`), ...extra } };
 }
 
+/**
+ * What the calls the page makes as it opens answer, in every state (none today). A state that
+ * needs them to answer otherwise lists its own.
+ */
+const OPENING_ANSWERS: PageState['answers'] = {};
+
 const YUNDA_BIND: readonly Step[] = [
   { pick: '#carrier', option: '（YUNDA）' },
   { type: '#bizId', value: 'YD0020345' },
@@ -56,28 +62,28 @@ export const PAGE_STATES: readonly PageState[] = [
   {
     name: 'start',
     caption: '打开页面：面单打印员与快递账号两块表单',
-    answers: {},
+    answers: { ...OPENING_ANSWERS },
     steps: [],
     shows: ['物流助手管理', '面单打印员', '快递账号', '绑定打印员', '绑定快递账号'],
   },
   {
     name: 'busy',
     caption: '提交中：按钮转圈，其他按钮不可点',
-    answers: { updatePrinter: [{ hold: true }] },
+    answers: { ...OPENING_ANSWERS, updatePrinter: [{ hold: true }] },
     steps: [{ tap: '#bindSelf' }],
     shows: ['正在提交，请稍候…'],
   },
   {
     name: 'printer-bound',
     caption: '成功：已把你绑定为打印员',
-    answers: { updatePrinter: [answer(0)] },
+    answers: { ...OPENING_ANSWERS, updatePrinter: [answer(0)] },
     steps: [{ tap: '#bindSelf' }],
     shows: ['成功', '已把你绑定为打印员'],
   },
   {
     name: 'ems-under-review',
     caption: '提示：EMS 绑定已提交，等待审核（带备注栏）',
-    answers: { bindAccount: [answer(9300532)] },
+    answers: { ...OPENING_ANSWERS, bindAccount: [answer(9300532)] },
     steps: [
       { pick: '#carrier', option: '（EMS）' },
       { type: '#bizId', value: 'EMS1100220033' },
@@ -89,21 +95,21 @@ export const PAGE_STATES: readonly PageState[] = [
   {
     name: 'error-wrong-password',
     caption: '没有成功：快递公司不认这组客户编码和密码',
-    answers: { bindAccount: [answer(9300531)] },
+    answers: { ...OPENING_ANSWERS, bindAccount: [answer(9300531)] },
     steps: YUNDA_BIND,
     shows: ['没有成功', '客户编码或密码不正确'],
   },
   {
     name: 'error-retryable',
     caption: '暂时没有成功：云调用超时，带「再试一次」',
-    answers: { bindAccount: [answer(-604102)] },
+    answers: { ...OPENING_ANSWERS, bindAccount: [answer(-604102)] },
     steps: YUNDA_BIND,
     shows: ['没有成功', '再试一次'],
   },
   {
     name: 'invalid-field',
     caption: '填写有误：云函数指出的一栏标红',
-    answers: { bindAccount: [answer(-900002, { field: 'bizId', message: '参数错误：bizId 首尾不能有空格' })] },
+    answers: { ...OPENING_ANSWERS, bindAccount: [answer(-900002, { field: 'bizId', message: '参数错误：bizId 首尾不能有空格' })] },
     steps: YUNDA_BIND,
     shows: ['填写有误', '请检查这一项'],
   },
