@@ -62,7 +62,7 @@ interface Puppeteer {
 
 /** What runs in the page (scripts/browser/in-page.ts: DOM code, type-checked on its own, so loaded here at run time). */
 interface InPage {
-  insertWxss(code: string, files: readonly string[], prefix: string): Promise<void>;
+  insertWxss(code: string, sheets: ReadonlyArray<{ file: string; prefix: string }>): Promise<void>;
   contentHeight(): number;
   fontsReady(): Promise<void>;
   layoutProblems(rules: LayoutRules): LayoutReport;
@@ -120,8 +120,37 @@ function documentFor(body: string, builtinsCss: string): string {
 <style>${BUILTIN_GLUE}\n${builtinsCss}</style></head><body>${body}</body></html>`;
 }
 
-async function applyWxss(page: BrowserPage, wcsc: string, files: readonly string[]): Promise<void> {
-  await page.evaluate(insertWxss, wcsc, files, PAGE_CLASS_PREFIX);
+interface Sheet {
+  /** Relative to the mini program root, as wcsc names it. */
+  readonly file: string;
+  readonly prefix: string;
+}
+
+/**
+ * The WXSS a page is shown with: app.wxss, the page's own, and each custom component's it uses
+ * (recursively), each with the class prefix j-component gives it (its tag name and "--"; the
+ * page's is main--). Files that do not exist are left out.
+ */
+function sheetsFor(root: string, page: string): Sheet[] {
+  const sheets: Sheet[] = [{ file: 'app.wxss', prefix: '' }];
+  const seen = new Set<string>();
+  const visit = (component: string, prefix: string) => {
+    if (seen.has(`${component}|${prefix}`)) return;
+    seen.add(`${component}|${prefix}`);
+    sheets.push({ file: `${component}.wxss`, prefix });
+    const jsonFile = path.join(root, `${component}.json`);
+    const json = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> }) : {};
+    for (const [tag, target] of Object.entries(json.usingComponents ?? {})) {
+      const resolved = target.startsWith('/') ? target.slice(1) : path.posix.join(path.posix.dirname(component), target);
+      visit(path.posix.normalize(resolved), `${tag}--`);
+    }
+  };
+  visit(page, PAGE_CLASS_PREFIX);
+  return sheets.filter((sheet) => fs.existsSync(path.join(root, sheet.file)));
+}
+
+async function applyWxss(page: BrowserPage, wcsc: string, sheets: readonly Sheet[]): Promise<void> {
+  await page.evaluate(insertWxss, wcsc, sheets);
 }
 
 /** Grows the viewport to the whole page, so every part of it can be photographed and hit-tested. */
@@ -228,7 +257,7 @@ async function main(): Promise<void> {
       const pageName = state.page ?? (JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { pages: string[] }).pages[0];
       await page.setViewport(VIEWPORT);
       await page.setContent(documentFor(body, builtinsCss), { waitUntil: 'load' });
-      await applyWxss(page, wcsc, ['app.wxss', `${pageName}.wxss`]);
+      await applyWxss(page, wcsc, sheetsFor(MINIPROGRAM_ROOT, pageName ?? ''));
       await fitToContent(page);
       const file = path.join(outDir, `${state.name}.png`);
       await page.screenshot({ path: file });

@@ -113,14 +113,16 @@ export function builtinsFromWeui(weuiWxss: string): string {
 
 /**
  * What WeUI has no class for. APPROXIMATION, each: how WeChat lays out its containers and fields
- * (block views, inline text), an input's one clipped line, an auto-height textarea, the page font
- * (iOS shows PingFang SC; here Noto Sans CJK SC from fonts-noto-cjk, of similar metrics).
+ * (block views, inline text, an image's default 320 × 240 px), an input's one clipped line, an
+ * auto-height textarea, the page font (iOS shows PingFang SC; here Noto Sans CJK SC from
+ * fonts-noto-cjk, of similar metrics). Custom components' hosts stay inline, as in WeChat.
  */
 export const BUILTIN_GLUE = `
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Helvetica Neue", sans-serif; line-height: normal; }
 main { display: block; }
-wx-view, wx-picker, wx-input, wx-textarea { display: block; }
+wx-view, wx-picker, wx-input, wx-textarea, wx-scroll-view, wx-navigator, wx-form, wx-swiper, wx-cover-view, wx-rich-text { display: block; }
+wx-image { display: inline-block; width: 320px; height: 240px; overflow: hidden; }
 wx-text { display: inline; }
 wx-input { overflow: hidden; white-space: nowrap; text-overflow: clip; }
 wx-textarea { white-space: pre-wrap; word-break: break-all; }

@@ -19,12 +19,12 @@ import type { LayoutReport, LayoutRules } from './layout-rules';
 
 /**
  * Runs wcsc's output (a function body returning, per WXSS file, a function that puts that file
- * in the document with rpx scaled to this screen) and inserts the given files, with the class
- * prefix standing in for wcsc's suffix marks.
+ * in the document with rpx scaled to this screen) and inserts the given sheets, each with the
+ * class prefix j-component gave its component standing in for wcsc's suffix marks.
  */
-export async function insertWxss(code: string, files: readonly string[], prefix: string): Promise<void> {
+export async function insertWxss(code: string, sheets: ReadonlyArray<{ file: string; prefix: string }>): Promise<void> {
   const styleOf = new Function(code)() as (file: string) => ((suffix: string) => void) | undefined;
-  for (const file of files) {
+  for (const { file, prefix } of sheets) {
     const insert = styleOf(file);
     if (!insert) throw new Error(`wcsc compiled no ${file}`);
     insert(prefix);
