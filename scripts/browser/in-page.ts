@@ -7,10 +7,11 @@ import type { LayoutReport, LayoutRules } from './layout-rules';
  * The layout rules every page state must keep on a 375 px wide phone, checked in the browser on
  * the laid-out page (so real fonts, real line breaks):
  *
- * - nothing is wider than the viewport (no sideways scrolling, no element past either edge);
+ * - nothing is wider than the viewport (no sideways scrolling, no element and no line of text
+ *   past either edge; what an ancestor clips, like an input's long value, does not count);
  * - no text overlaps other text (the line boxes of different text nodes do not intersect);
- * - every button is visible (shown, not covered, inside the viewport) with a tap target at least
- *   44 px high; a secondary `size="mini"` button at least 28 px.
+ * - every button is visible with a tap target at least 44 px high, a secondary `size="mini"`
+ *   one at least 28 px, counting only the part a finger reaches (not under anything else).
  *
  * Each function here is sent to the page as its source text (puppeteer's evaluate), so it uses
  * nothing from outside its own body. Each problem starts with its rule's name, so the self-test
@@ -93,19 +94,28 @@ export function layoutProblems(rules: LayoutRules): LayoutReport {
     problems.push(`too wide: ${name(element)} spans ${px(box.left)}…${px(box.right)} in a ${px(width)} viewport`);
   }
 
-  // Text on text: the line boxes of different text nodes.
-  const lines: Array<{ node: Text; box: { left: number; right: number; top: number; bottom: number } }> = [];
+  // Text past the edge (a block can stay in, its text stick out), and text on text: the line
+  // boxes of different text nodes.
+  const words = (t: Text) => `"${t.data.trim().replace(/\s+/g, ' ').slice(0, 16)}"`;
+  const lines: Array<{ node: number; box: { left: number; right: number; top: number; bottom: number } }> = [];
+  const nodes: Text[] = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  let texts = 0;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node as Text;
-    if (!text.data.trim() || !text.parentElement || !shown(text.parentElement)) continue;
-    texts += 1;
+    const parent = text.parentElement;
+    if (!text.data.trim() || !parent || !shown(parent)) continue;
+    nodes.push(text);
     const range = document.createRange();
     range.selectNodeContents(text);
+    let outside: { left: number; right: number } | undefined;
     for (const line of Array.from(range.getClientRects())) {
-      const box = visible(text.parentElement, line);
-      if (box.right - box.left > 0 && box.bottom - box.top > 0) lines.push({ node: text, box });
+      const box = visible(parent, line);
+      if (box.right - box.left <= 0 || box.bottom - box.top <= 0) continue;
+      lines.push({ node: nodes.length - 1, box });
+      if (box.left < -slack || box.right > width + slack) outside = box;
+    }
+    if (outside && !reported.some((outer) => outer.contains(parent))) {
+      problems.push(`too wide: the text ${words(text)} of ${name(parent)} spans ${px(outside.left)}…${px(outside.right)} in a ${px(width)} viewport`);
     }
   }
   const overlapping = new Set<string>();
@@ -117,15 +127,16 @@ export function layoutProblems(rules: LayoutRules): LayoutReport {
       const across = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
       const down = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
       if (across <= 1 || down <= 1) continue;
-      const key = `${i}:${j}`;
-      if (overlapping.has(key)) continue;
-      overlapping.add(key);
-      const words = (t: Text) => `"${t.data.trim().slice(0, 16)}"`;
-      problems.push(`text overlaps: ${words(a.node)} and ${words(b.node)} share ${px(across)} × ${px(down)}`);
+      const pair = `${a.node}:${b.node}`;
+      if (overlapping.has(pair)) continue;
+      overlapping.add(pair);
+      const [first, second] = [nodes[a.node], nodes[b.node]];
+      if (first && second) problems.push(`text overlaps: ${words(first)} and ${words(second)} share ${px(across)} × ${px(down)}`);
     }
   }
 
-  // Buttons: shown, uncovered, tall enough.
+  // Buttons: shown, and the part of them a finger reaches (not covered by anything else, along
+  // the vertical middle line) tall enough.
   const buttons = Array.from(document.querySelectorAll('wx-button'));
   for (const button of buttons) {
     const box = button.getBoundingClientRect();
@@ -135,13 +146,21 @@ export function layoutProblems(rules: LayoutRules): LayoutReport {
       problems.push(`button not visible: ${name(button)}`);
       continue;
     }
-    if (box.height < min - 0.01) {
-      problems.push(`tap target too small: ${name(button)} is ${px(box.height)} high, ${mini ? 'a mini button needs' : 'needs'} ${min}px`);
+    const x = box.left + box.width / 2;
+    let reachable = 0;
+    let coveredBy: Element | undefined;
+    for (let y = Math.ceil(box.top) + 0.5; y < box.bottom; y += 1) {
+      const hit = document.elementFromPoint(x, y);
+      if (hit && (hit === button || button.contains(hit))) reachable += 1;
+      else if (hit && !coveredBy) coveredBy = hit;
     }
-    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-    if (!hit || !(hit === button || button.contains(hit))) {
-      problems.push(`button not visible: ${name(button)} is covered by ${hit ? name(hit) : 'nothing (outside the viewport)'}`);
+    if (reachable === 0) {
+      problems.push(`button not visible: ${name(button)} is covered by ${coveredBy ? name(coveredBy) : 'nothing (outside the viewport)'}`);
+    } else if (reachable < min - 0.01) {
+      const why = reachable < Math.floor(box.height) && coveredBy ? ` (of ${px(box.height)}; the rest is under ${name(coveredBy)})` : '';
+      problems.push(`tap target too small: ${name(button)} is ${px(reachable)} high${why}, ${mini ? 'a mini button needs' : 'needs'} ${min}px`);
     }
   }
+  const texts = nodes.length;
   return { problems, buttons: buttons.length, texts };
 }
