@@ -53,6 +53,9 @@ const OFFLINE_PROJECT_ATTRIBUTES = {
   },
 };
 
+/** What miniprogram-ci said last, for when it stops without an answer. */
+const lastTasks: string[] = [];
+
 async function compile(projectDir: string, outDir: string): Promise<CompileResult> {
   const ci = require(path.join(__dirname, 'node_modules', 'miniprogram-ci')) as MiniprogramCi;
   const config = JSON.parse(fs.readFileSync(path.join(projectDir, 'project.config.json'), 'utf8')) as { appid?: string };
@@ -66,6 +69,7 @@ async function compile(projectDir: string, outDir: string): Promise<CompileResul
   project.attr = async () => OFFLINE_PROJECT_ATTRIBUTES;
   const warnings: string[] = [];
   const failures: string[] = [];
+  lastTasks.length = 0;
   try {
     const files = await ci.getCompiledResult({
       project,
@@ -73,6 +77,7 @@ async function compile(projectDir: string, outDir: string): Promise<CompileResul
       setting: { useProjectConfig: true, minifyWXML: true, minifyWXSS: true },
       onProgressUpdate: (task: TaskStatus | string) => {
         if (typeof task === 'string') return;
+        if (task.message) lastTasks.push(`${task.status ?? '?'}: ${task.message}`);
         if (task.status === 'warn' && task.message) warnings.push(task.message);
         if (task.status === 'fail') failures.push(task.message ?? `task ${task.id ?? '?'} failed`);
       },
@@ -99,6 +104,19 @@ async function compile(projectDir: string, outDir: string): Promise<CompileResul
 async function main(): Promise<void> {
   const [projectDir, outDir, resultFile] = process.argv.slice(2);
   if (!projectDir || !outDir || !resultFile) throw new Error('usage: compile.ts <projectDir> <outDir> <resultFile>');
+  // On some errors (a JavaScript syntax error, for one) miniprogram-ci's promise never settles
+  // and Node runs out of work: that is a failure too, with what it was doing last.
+  process.on('beforeExit', () => {
+    if (fs.existsSync(resultFile)) return;
+    const stalled: CompileResult = {
+      ok: false,
+      files: [],
+      warnings: [],
+      error: { message: `miniprogram-ci stopped without an answer; it was at: ${lastTasks.slice(-3).join(' | ') || 'the start'}` },
+    };
+    fs.writeFileSync(resultFile, JSON.stringify(stalled));
+    process.exit(0);
+  });
   const result = await compile(path.resolve(projectDir), path.resolve(outDir));
   fs.writeFileSync(resultFile, JSON.stringify(result));
 }
