@@ -120,7 +120,8 @@ function reflect(source: Element, copy: Element): void {
   if (!names) return;
   const attrs = attrsOf(source);
   for (const name of names) {
-    const value = attrs.get(name);
+    // wcc hands attributes over camelCased (auto-height → autoHeight).
+    const value = attrs.get(name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()));
     if (value === undefined || value === null || value === false || value === '') continue;
     copy.setAttribute(name, value === true ? '' : String(value));
   }
