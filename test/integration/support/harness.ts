@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Envelope } from '../../../core/envelope';
 import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../localcloud/built';
-import { startWarmFunction, type Caller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
+import { startWarmFunction, type WXContextCaller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
 import { EXTRAS_FILE } from '../../../scripts/build/split-bundle';
 import type { LocalCloud } from '../../../localcloud/server';
 
@@ -19,7 +19,7 @@ export { ensureBuilt };
 export const ADMIN = 'oAdminIntegration000000000001';
 export const SECOND_ADMIN = 'oAdminIntegration000000000002';
 export const STRANGER = 'oStrangerIntegration00000003';
-export const ADMIN_CALLER: Caller = { openid: ADMIN, appid: 'wxintegration0001', source: 'wx_client' };
+export const ADMIN_CALLER: WXContextCaller = { openid: ADMIN, appid: 'wxintegration0001', source: 'wx_client' };
 export const ADMIN_ENV: Readonly<Record<string, string>> = { LOGISTICS_ADMIN_OPENIDS: `${ADMIN},${SECOND_ADMIN}` };
 
 /** Generous: a function under test answers within its own 2.5 s budget; this only catches hangs. */
@@ -42,7 +42,7 @@ export function containerPool() {
     async start(options: {
       cloud: Pick<LocalCloud, 'functionUrl'>;
       fn: FunctionName;
-      caller?: Caller;
+      caller?: WXContextCaller;
       env?: Readonly<Record<string, string>>;
       functionDir?: string;
     }): Promise<WarmFunction> {
