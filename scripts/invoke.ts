@@ -17,7 +17,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from '../localcloud/built';
+import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from './ensure-built';
 import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV } from '../localcloud/demo';
 import { invokeFunction, type WXContextCaller } from '../localcloud/invoke';
 import { formatRequest, redactSecretValues, startLocalCloud } from '../localcloud/server';

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Envelope } from '../../../core/envelope';
-import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../localcloud/built';
+import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../scripts/ensure-built';
 import { startWarmFunction, type WXContextCaller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
 import { EXTRAS_FILE } from '../../../scripts/build/split-bundle';
 import type { LocalCloud } from '../../../localcloud/server';
