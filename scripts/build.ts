@@ -45,7 +45,7 @@ export interface BundleOptions {
   lazyRequires?: boolean;
   /** …and put what only they reach in index.extras.js (default true). */
   split?: boolean;
-  /** What is deferred (default SDK_PATCHES; the bench leaves one out to weigh it). */
+  /** What is deferred (default SDK_PATCHES; the bench leaves a stage out to weigh it). */
   patches?: readonly SourcePatch[];
 }
 
