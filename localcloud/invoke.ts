@@ -12,7 +12,7 @@ import * as path from 'node:path';
 const FUNCTION_HOST = path.join(__dirname, 'function-host.js');
 
 /** Who calls, as the cloud tells the function (cloud.getWXContext()). Absent fields are not set. */
-export interface Caller {
+export interface WXContextCaller {
   openid?: string;
   appid?: string;
   unionid?: string;
@@ -27,7 +27,7 @@ export interface FunctionOptions {
   functionName?: string;
   /** Where the function's SDK sends cloud calls: cloud.functionUrl(name), or any URL (a closed port…). */
   cloudUrl: string;
-  caller?: Caller;
+  caller?: WXContextCaller;
   /** The function's own environment variables, as set in the cloud console. */
   env?: Readonly<Record<string, string>>;
   /** The cloud env id (SCF_NAMESPACE, TCB_ENV). */
@@ -77,7 +77,7 @@ export interface WarmFunction {
   close(): Promise<FunctionOutput>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 3000;
+export const CLOUD_FUNCTION_TIMEOUT_MS = 3000;
 const DEFAULT_START_TIMEOUT_MS = 20_000;
 /** After asking the process to leave, how long before it is killed. */
 const EXIT_GRACE_MS = 2000;
@@ -235,7 +235,7 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
     pid: child.pid,
     invoke(event, invokeOptions = {}) {
       if (ended) return Promise.resolve({ status: 'crashed', ...ended });
-      const timeoutMs = invokeOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const timeoutMs = invokeOptions.timeoutMs ?? CLOUD_FUNCTION_TIMEOUT_MS;
       const id = nextId++;
       return new Promise<Invocation>((resolve) => {
         const timer = setTimeout(() => {

@@ -111,7 +111,8 @@ export function redactParams(params: Record<string, unknown>): Record<string, un
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, SECRET_PARAM.test(key) ? REDACTED : value]));
 }
 
-function scrubText(text: string, secrets: readonly string[]): string {
+/** `text` with every occurrence of each secret value replaced by ******. */
+export function redactSecretValues(text: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
 }
 
@@ -126,16 +127,16 @@ export function redactRequest(request: CloudRequest): CloudRequest {
   const outcome = request.outcome;
   const scrubbed: RequestOutcome =
     outcome.kind === 'answered'
-      ? { ...outcome, errmsg: scrubText(outcome.errmsg, secrets) }
+      ? { ...outcome, errmsg: redactSecretValues(outcome.errmsg, secrets) }
       : outcome.kind === 'tcbJson'
-        ? { ...outcome, message: scrubText(outcome.message, secrets) }
+        ? { ...outcome, message: redactSecretValues(outcome.message, secrets) }
         : outcome.kind === 'rejected'
-          ? { ...outcome, reason: scrubText(outcome.reason, secrets) }
+          ? { ...outcome, reason: redactSecretValues(outcome.reason, secrets) }
           : { ...outcome };
   return { ...request, params: redactParams(request.params), outcome: scrubbed };
 }
 
-function describeOutcome(outcome: RequestOutcome): string {
+function describeRequestOutcome(outcome: RequestOutcome): string {
   switch (outcome.kind) {
     case 'answered':
       return `errcode ${outcome.errcode} ${outcome.errmsg}`;
@@ -159,7 +160,7 @@ export function formatRequest(unredacted: CloudRequest): string {
   const request = redactRequest(unredacted);
   const fault = request.fault ? ` [fault ${request.fault}${request.applied ? ', applied' : ''}]` : '';
   const params = JSON.stringify(request.params);
-  return `#${request.seq} ${request.functionName || '?'} → ${request.apiName || '?'} ${params}${fault} → ${describeOutcome(request.outcome)}`;
+  return `#${request.seq} ${request.functionName || '?'} → ${request.apiName || '?'} ${params}${fault} → ${describeRequestOutcome(request.outcome)}`;
 }
 
 /** The openapi names a function's config.json grants; none when it is missing or unreadable. */

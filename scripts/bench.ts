@@ -7,20 +7,22 @@
  *   npm run bench -- --runs 30      more rounds
  *   npm run bench -- --functions updatePrinter --json out.json
  *   npm run bench -- --node /path/to/node16   every function runs on that Node, our cache made by it
+ *   npm run bench -- --patches      the default build against itself without each stage of SDK patches
  *
  * Each round runs every (function, variant) once, in a shuffled order; a variant's ratio is the
  * median over rounds of its time divided by the naive function's time in the same round.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { functionEnvironment } from '../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../localcloud/server';
-import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle, type FunctionName } from './build';
-import { CODE_CACHE_FILE } from './build/code-cache-loader';
+import { build, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle, type BundleOptions } from './build';
+import { BUNDLE_FILE, CACHE_FILE } from './build/code-cache';
+import { SDK_PATCHES } from './build/sdk-patches';
 import { EXTRAS_FILE } from './build/split-bundle';
-import { dependencyClosureSize, folderSize, writeNaiveFunction } from './bench/naive';
+import { dependencyClosureSize, folderSize, NAIVE_APIS, writeNaiveFunction, type NaiveApi } from './bench/naive';
 import { median, quantile, ratios, seededRandom, shuffled } from './bench/stats';
 
 const BENCH_DIR = path.join(__dirname, 'bench');
@@ -31,17 +33,23 @@ const ADMIN_OPENID = 'o-bench-admin';
 const PRINTER_OPENID = 'o-bench-printer';
 const CHILD_TIMEOUT_MS = 30_000;
 
-/** What runs, from the floor to ours; `naive` is what every ratio divides by. */
-const VARIANTS = ['floor', 'naive', 'plain', 'lazy', 'fallback', 'built'] as const;
+/** What runs, stage by stage, from the floor to ours; `naive` is what every ratio divides by. */
+const VARIANTS = ['floor', 'naive', 'plain', 'lazy', 'built', 'refused', 'cached'] as const;
 type Variant = (typeof VARIANTS)[number];
 const VARIANT_LABELS: Record<Variant, string> = {
   floor: 'floor: Node + one signed HTTP POST, no SDK',
   naive: "naive: the docs' function, node_modules",
   plain: 'esbuild bundle (plain)',
-  lazy: '+ deferred SDK requires, in index.extras.js',
-  fallback: '+ loader, cache refused (other Node)',
-  built: 'built: + V8 code cache (what we ship)',
+  lazy: '+ deferred SDK requires, one file',
+  built: '+ split into index.extras.js: `npm run build` (default)',
+  refused: 'opt-in --code-cache, run by another Node (cache refused)',
+  cached: 'opt-in --code-cache, run by the Node that made it',
 };
+type FunctionName = NaiveApi;
+/** `--patches`: the default build without one stage of SDK patches each, to weigh what each stage is worth. */
+const WITHOUT = 'without ';
+const STAGES = [...new Set(SDK_PATCHES.map((patch) => patch.stage))];
+const labelOf = (variant: string) => VARIANT_LABELS[variant as Variant] ?? `default build, ${variant.slice(WITHOUT.length)} loaded at start (not deferred)`;
 
 interface Options {
   runs: number;
@@ -49,6 +57,7 @@ interface Options {
   warmRounds: number;
   warmUp: number;
   functions: FunctionName[];
+  variants: string[];
   json?: string;
   /** The Node binary every function runs on (and our code cache is made for). */
   node: string;
@@ -62,9 +71,11 @@ function parseOptions(argv: readonly string[]): Options {
   };
   const runs = Number(valueOf('--runs') ?? (quick ? 5 : 15));
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
-  const functions = (valueOf('--functions')?.split(',') ?? [...FUNCTION_NAMES]) as FunctionName[];
-  for (const name of functions) if (!FUNCTION_NAMES.includes(name)) throw new Error(`unknown function ${name}`);
-  return { runs, warmRounds: quick ? 150 : 1500, warmUp: quick ? 30 : 200, functions, json: valueOf('--json'), node: valueOf('--node') ?? process.execPath };
+  // The functions that have the docs' naive counterpart to compare with.
+  const functions = (valueOf('--functions')?.split(',') ?? [...NAIVE_APIS]) as FunctionName[];
+  for (const name of functions) if (!NAIVE_APIS.includes(name)) throw new Error(`no naive counterpart for ${name}`);
+  const variants = argv.includes('--patches') ? ['naive', 'built', ...STAGES.map((stage) => `${WITHOUT}${stage}`)] : [...VARIANTS];
+  return { runs, warmRounds: quick ? 150 : 1500, warmUp: quick ? 30 : 200, functions, variants, json: valueOf('--json'), node: valueOf('--node') ?? process.execPath };
 }
 
 interface ChildAnswer {
@@ -102,33 +113,49 @@ function timedChild(node: string, args: readonly string[], env: Record<string, s
   });
 }
 
+/** variant → function → folder, and the warm bench's bundle. */
 interface Folders {
-  naive: Record<FunctionName, string>;
-  plain: Record<FunctionName, string>;
-  lazy: Record<FunctionName, string>;
-  fallback: Record<FunctionName, string>;
-  built: Record<FunctionName, string>;
+  dirs: Record<string, Record<FunctionName, string>>;
   warm: string;
 }
+const dirOf = (folders: Folders, variant: string, name: FunctionName) => folders.dirs[variant]?.[name] as string;
 
 async function prepareFolders(workDir: string, functions: readonly FunctionName[], node: string): Promise<Folders> {
   const each = async (make: (name: FunctionName) => Promise<string> | string) =>
     Object.fromEntries(await Promise.all(functions.map(async (name) => [name, await make(name)] as const))) as Record<FunctionName, string>;
-  const source = (name: FunctionName) => path.join(FUNCTIONS_DIR, name, 'src', 'index.ts');
-  await build({ outDir: path.join(workDir, 'built'), cacheRuntime: { nodeBinary: node } });
-  return {
+  const source = (name: string) => path.join(FUNCTIONS_DIR, name, 'src', 'index.ts');
+  const bundled = async (variant: string, name: string, options: BundleOptions) => {
+    await writeBundle(name === 'warm' ? path.join(BENCH_DIR, 'warm-entry.ts') : source(name), path.join(workDir, variant, name), options);
+    return path.join(workDir, variant, name);
+  };
+  await build({ outDir: path.join(workDir, 'built') });
+  await build({ outDir: path.join(workDir, 'cached'), codeCache: { nodeBinary: node } });
+  const dirs: Folders['dirs'] = {
     naive: await each((name) => writeNaiveFunction(path.join(workDir, 'naive'), name, path.join(PROJECT_ROOT, 'node_modules'))),
-    plain: await each(async (name) => path.dirname(await writeBundle(source(name), path.join(workDir, 'plain', name), { lazyRequires: false, embed: false }))),
-    lazy: await each(async (name) => path.dirname(await writeBundle(source(name), path.join(workDir, 'lazy', name), { lazyRequires: true, embed: false }))),
-    fallback: await each((name) => {
-      const dir = path.join(workDir, 'fallback', name);
-      cpSync(path.join(workDir, 'built', name), dir, { recursive: true });
-      rmSync(path.join(dir, CODE_CACHE_FILE));
+    plain: await each((name) => bundled('plain', name, { lazyRequires: false })),
+    lazy: await each((name) => bundled('lazy', name, { split: false })),
+    built: await each((name) => path.join(workDir, 'built', name)),
+    // What another Node makes of the cache: a header naming another runtime.
+    refused: await each((name) => {
+      const dir = path.join(workDir, 'refused', name);
+      cpSync(path.join(workDir, 'cached', name), dir, { recursive: true });
+      const cache = readFileSync(path.join(dir, CACHE_FILE));
+      const newline = cache.indexOf(10);
+      const header = { ...(JSON.parse(cache.toString('latin1', 0, newline)) as object), node: 'v0.0.0-other' };
+      writeFileSync(path.join(dir, CACHE_FILE), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.subarray(newline)]));
       return dir;
     }),
-    built: await each((name) => path.join(workDir, 'built', name)),
-    warm: path.dirname(await writeBundle(path.join(BENCH_DIR, 'warm-entry.ts'), path.join(workDir, 'warm'), { lazyRequires: true, embed: false })),
+    cached: await each((name) => path.join(workDir, 'cached', name)),
+    ...Object.fromEntries(
+      await Promise.all(
+        STAGES.map(async (stage, index) => {
+          const patches = SDK_PATCHES.filter((patch) => patch.stage !== stage);
+          return [`${WITHOUT}${stage}`, await each((name) => bundled(`without-${index}`, name, { patches }))] as const;
+        }),
+      ),
+    ),
   };
+  return { dirs, warm: await bundled('warm', 'warm', {}) };
 }
 
 interface Sample {
@@ -156,21 +183,21 @@ function eventFor(cloud: LocalCloud, name: FunctionName, tag: string): unknown {
   return { type: 'bind', bizId, deliveryId: 'SF' };
 }
 
-function checkAnswer(variant: Variant, name: FunctionName, answer: ChildAnswer): void {
+function checkAnswer(variant: string, name: FunctionName, answer: ChildAnswer): void {
   const result = answer.result as { ok?: boolean; errCode?: number; status?: number } | undefined;
   const succeeded = variant === 'floor' ? result?.status === 200 : variant === 'naive' ? result?.errCode === 0 : result?.ok === true;
   if (!succeeded) throw new Error(`${variant} ${name} did not succeed: ${JSON.stringify(answer)}`);
-  const expectedCache = variant === 'built' ? 'accepted' : variant === 'fallback' ? 'absent' : undefined;
+  const expectedCache = variant === 'cached' ? 'accepted' : variant === 'refused' ? 'other-runtime' : undefined;
   if (answer.codeCache !== expectedCache) throw new Error(`${variant} ${name}: code cache ${answer.codeCache}, expected ${expectedCache}`);
 }
 
 async function coldStarts(cloud: LocalCloud, folders: Folders, options: Options): Promise<Map<string, Sample[]>> {
   const samples = new Map<string, Sample[]>();
-  const cases = options.functions.flatMap((name) => VARIANTS.map((variant) => ({ name, variant })));
+  const cases = options.functions.flatMap((name) => options.variants.map((variant) => ({ name, variant })));
   const random = seededRandom(20240102);
   for (let round = 0; round < options.runs; round += 1) {
     for (const { name, variant } of shuffled(cases, random)) {
-      const functionDir = variant === 'floor' ? folders.built[name] : folders[variant][name];
+      const functionDir = dirOf(folders, variant === 'floor' ? 'built' : variant, name);
       const args =
         variant === 'floor'
           ? [FLOOR_CHILD]
@@ -232,14 +259,14 @@ function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folde
   lines.push('| --- | --- | --: | --: | --: |');
   for (const name of options.functions) {
     const naive = (samples.get(`${name}/naive`) ?? []).map((sample) => sample.ms);
-    for (const variant of VARIANTS) {
+    for (const variant of options.variants) {
       const runs = samples.get(`${name}/${variant}`) ?? [];
       const ms = runs.map((sample) => sample.ms);
       const ratio = median(ratios(ms, naive));
       const rss = median(runs.map((sample) => sample.rssMiB));
       summary[`${name}/${variant}`] = { msMedian: median(ms), ratio, rssMiB: rss };
       lines.push(
-        `| ${name} | ${VARIANT_LABELS[variant]} | ${fixed(median(ms))} (${fixed(quantile(ms, 0.25))}–${fixed(quantile(ms, 0.75))}) | ${ratio.toFixed(2)} | ${rss.toFixed(1)} |`,
+        `| ${name} | ${labelOf(variant)} | ${fixed(median(ms))} (${fixed(quantile(ms, 0.25))}–${fixed(quantile(ms, 0.75))}) | ${ratio.toFixed(2)} | ${rss.toFixed(1)} |`,
       );
     }
   }
@@ -280,27 +307,24 @@ function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folde
   lines.push('| folder | packages | files | size MiB |');
   lines.push('| --- | --: | --: | --: |');
   const closure = dependencyClosureSize(PROJECT_ROOT, 'wx-server-sdk');
-  const naiveFile = statSync(path.join(folders.naive[options.functions[0] as FunctionName], 'index.js')).size;
+  const naiveFile = statSync(path.join(dirOf(folders, 'naive', options.functions[0] as FunctionName), 'index.js')).size;
   lines.push(`| naive: index.js + node_modules (wx-server-sdk's dependency closure) | ${closure.packages} | ${closure.files + 1} | ${mib(closure.bytes + naiveFile)} |`);
   summary.deploy = { naive: { packages: closure.packages, files: closure.files + 1, bytes: closure.bytes + naiveFile } };
   for (const name of options.functions) {
-    const size = folderSize(folders.built[name]);
-    const cache = statSync(path.join(folders.built[name], CODE_CACHE_FILE)).size;
-    const index = statSync(path.join(folders.built[name], 'index.js')).size;
-    const extras = statSync(path.join(folders.built[name], EXTRAS_FILE)).size;
-    lines.push(
-      `| ours: ${name}/ (index.js ${mib(index)} MiB, ${EXTRAS_FILE} ${mib(extras)} MiB, ${CODE_CACHE_FILE} ${mib(cache)} MiB, package.json, config.json) | 0 | ${size.files} | ${mib(size.bytes)} |`,
-    );
-    (summary.deploy as Record<string, unknown>)[name] = size;
+    for (const variant of ['built', 'cached'] as const) {
+      const size = folderSize(dirOf(folders, variant, name));
+      const files = variant === 'built' ? ['index.js', EXTRAS_FILE] : ['index.js', BUNDLE_FILE, EXTRAS_FILE, CACHE_FILE];
+      const sizes = files.map((file) => `${file} ${mib(statSync(path.join(dirOf(folders, variant, name), file)).size)} MiB`).join(', ');
+      lines.push(`| ours, ${variant === 'built' ? 'default' : '--code-cache'}: ${name}/ (${sizes}, package.json, config.json) | 0 | ${size.files} | ${mib(size.bytes)} |`);
+      (summary.deploy as Record<string, unknown>)[`${name}/${variant}`] = size;
+    }
   }
 
   lines.push('');
-  for (const name of options.functions) {
-    const built = summary[`${name}/built`] as { ratio: number; rssMiB: number };
-    lines.push(
-      `Goals, ${name}: cold start ${built.ratio.toFixed(2)}× naive (goal ≤ 0.35: ${built.ratio <= 0.35 ? 'met' : 'NOT met'}), ` +
-        `peak RSS ${built.rssMiB.toFixed(1)} MiB (goal ≤ 50: ${built.rssMiB <= 50 ? 'met' : 'NOT met'})`,
-    );
+  for (const name of options.variants.includes('cached') ? options.functions : []) {
+    const ratio = (variant: Variant) => (summary[`${name}/${variant}`] as { ratio: number }).ratio;
+    const goal = (value: number, limit: number) => `${value.toFixed(2)}× naive (goal ≤ ${limit.toFixed(2)}: ${value <= limit ? 'met' : 'NOT met'})`;
+    lines.push(`Goals, ${name}: default build ${goal(ratio('built'), 0.36)}; opt-in code cache on its own Node ${goal(ratio('cached'), 0.3)}`);
   }
   const overheadShare = logged.oursOverheadMs / logged.rawMedianMs;
   lines.push(`Goal, warm overhead: ${(overheadShare * 100).toFixed(1)} % of a raw call (goal ≤ 2 %: ${overheadShare <= 0.02 ? 'met' : 'NOT met'})`);

@@ -17,10 +17,10 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from '../localcloud/built';
+import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from './ensure-built';
 import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV } from '../localcloud/demo';
-import { invokeFunction, type Caller } from '../localcloud/invoke';
-import { formatRequest, startLocalCloud } from '../localcloud/server';
+import { invokeFunction, type WXContextCaller } from '../localcloud/invoke';
+import { formatRequest, redactSecretValues, startLocalCloud } from '../localcloud/server';
 
 function usage(problem: string): never {
   console.error(`${problem}\nusage: npm run invoke -- <${FUNCTION_NAMES.join('|')}> '<event json>' [--openid ID | --no-openid] [--appid ID] [--unionid ID] [--source SOURCE] [--env KEY=VALUE]… [--timeout MS]`);
@@ -43,10 +43,6 @@ function secretsIn(event: unknown): string[] {
   return Object.entries(event).flatMap(([key, value]) =>
     /password/i.test(key) && typeof value === 'string' && value.length > 0 ? [value] : secretsIn(value),
   );
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('******'), text);
 }
 
 function printSection(title: string, text: string): void {
@@ -82,7 +78,7 @@ async function main(): Promise<number> {
 
   const openid = values['no-openid'] ? undefined : (values.openid ?? DEMO_ADMIN_OPENID);
   const source = values.source ?? (openid === undefined ? undefined : 'wx_client');
-  const caller: Caller = {
+  const caller: WXContextCaller = {
     ...(openid === undefined ? {} : { openid }),
     ...(values.appid === undefined ? {} : { appid: values.appid }),
     ...(values.unionid === undefined ? {} : { unionid: values.unionid }),
@@ -104,14 +100,14 @@ async function main(): Promise<number> {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     console.error(`${functionName} (${path.relative(process.cwd(), builtFunctionDir(functionName))}/index.js) as ${JSON.stringify(caller)}`);
-    printSection('function stdout', scrub(invocation.stdout, secrets));
-    printSection('function stderr', scrub(invocation.stderr, secrets));
+    printSection('function stdout', redactSecretValues(invocation.stdout, secrets));
+    printSection('function stderr', redactSecretValues(invocation.stderr, secrets));
     printSection('local cloud requests', cloud.requests().map(formatRequest).join('\n') || '(none)');
     if (invocation.status !== 'returned') {
-      console.error(`── the function did not return: ${scrub(JSON.stringify({ ...invocation, stdout: undefined, stderr: undefined }), secrets)}`);
+      console.error(`── the function did not return: ${redactSecretValues(JSON.stringify({ ...invocation, stdout: undefined, stderr: undefined }), secrets)}`);
       return 2;
     }
-    console.log(scrub(JSON.stringify(invocation.result, null, 2), secrets));
+    console.log(redactSecretValues(JSON.stringify(invocation.result, null, 2), secrets));
     const ok = (invocation.result as { ok?: unknown } | null)?.ok === true;
     return ok ? 0 : 1;
   } finally {

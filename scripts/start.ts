@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { builtFunctionDir, FUNCTION_NAMES, type FunctionName } from '../localcloud/built';
+import { builtFunctionDir, FUNCTION_NAMES, type FunctionName } from './ensure-built';
 import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_STRANGER_OPENID } from '../localcloud/demo';
 import { startWarmFunction, type WarmFunction } from '../localcloud/invoke';
 import { formatRequest, redactParams, startLocalCloud } from '../localcloud/server';

@@ -8,7 +8,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export type NaiveApi = 'updatePrinter' | 'bindAccount';
+/** The functions whose API the docs show a naive function for. */
+export const NAIVE_APIS = ['updatePrinter', 'bindAccount'] as const;
+export type NaiveApi = (typeof NAIVE_APIS)[number];
 
 /** The docs' function, verbatim but for the params it takes from the event (a fresh bizId per run). */
 function naiveSource(api: NaiveApi): string {

@@ -1,49 +1,26 @@
 'use strict';
-/**
- * Makes a built function's V8 code cache, run by make-code-cache.ts in a fresh process of the Node
- * binary the cache is for (plain JavaScript: that Node may be 16 and runs no build tools).
- *
- * Loads index.js exactly as the cloud will (its own loader compiles the bundle), makes one warm call
- * of main(event) so the call path is compiled too, then serialises the compiled bundle.
- *
- * argv: <index.js> <cache file> <format> <status key> <event as JSON>
- * stdout: one JSON line { outcome, envelope, cacheBytes }.
- */
+// Run by code-cache.ts in the Node the cache is for (plain JavaScript: it may be Node 16): loads
+// index.js as the cloud does, with no cache yet, makes one warm call of main(event) so the call
+// path is compiled too, then writes index.v8cache: a JSON header line, then V8's cache.
+// argv: <function folder> <event as JSON>
 const fs = require('fs');
-const crypto = require('crypto');
+const path = require('path');
+const sha256 = (data) => require('crypto').createHash('sha256').update(data).digest('hex');
+const [dir, eventJson] = process.argv.slice(2);
 
-async function makeCodeCache() {
-  const [indexJs, cacheFile, format, statusKey, eventJson] = process.argv.slice(2);
-  const { main } = require(indexJs);
-  const status = globalThis[Symbol.for(statusKey)];
-  if (!status || status.outcome !== 'absent') throw new Error(`expected a load without a cache, got ${status && status.outcome}`);
-  const envelope = await main(JSON.parse(eventJson));
-
-  // The source the loader compiled: the text between the bundle function's comment markers.
-  const text = fs.readFileSync(indexJs, 'latin1');
-  const opening = text.indexOf('{/*', text.indexOf('function wxLogisticsBundle()'));
-  const source = text.slice(opening + 3, text.lastIndexOf('*/}'));
-  if (source.length !== status.sourceLength) throw new Error(`source length ${source.length} differs from the loader's ${status.sourceLength}`);
-
-  const data = status.script.createCachedData();
-  const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
-  const header = {
-    format,
-    node: process.version,
-    v8: process.versions.v8,
-    arch: process.arch,
-    sourceLength: source.length,
-    sourceSha256: sha256(Buffer.from(source, 'latin1')),
-    cacheSha256: sha256(data),
-  };
-  fs.writeFileSync(cacheFile, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'latin1'), data]));
-  process.stdout.write(`${JSON.stringify({ outcome: status.outcome, envelope, cacheBytes: data.length })}\n`);
-}
-
-makeCodeCache().then(
+(async () => {
+  const { main } = require(path.join(dir, 'index.js'));
+  const { outcome, script } = globalThis[Symbol.for('wx-logistics-cloud.codeCache')];
+  if (outcome !== 'absent') throw new Error(`expected a load without a cache, got ${outcome}`);
+  await main(JSON.parse(eventJson));
+  const data = script.createCachedData();
+  const source = fs.readFileSync(path.join(dir, 'index.bundle.js'), 'utf8');
+  const header = { node: process.version, v8: process.versions.v8, arch: process.arch, sourceSha256: sha256(source), cacheSha256: sha256(data) };
+  fs.writeFileSync(path.join(dir, 'index.v8cache'), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), data]));
+})().then(
   () => process.exit(0),
   (error) => {
-    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.stderr.write(`${(error && error.stack) || error}\n`);
     process.exit(1);
   },
 );

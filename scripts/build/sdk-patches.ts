@@ -1,17 +1,15 @@
 /**
- * What the build defers in the pinned SDK, and why each is off the openapi path. wx-server-sdk 4.0.2
- * is pinned by package.json and pins @cloudbase/node-sdk 3.17.2; form-data comes from
- * package-lock.json. Every file is pinned by sha256 as well: any other content fails the build
- * until this list is reviewed against the new source (scripts/build/lazy-requires.ts).
- *
- * Everything deferred still works: it is required on first use (test/build/sdk-features.test.ts
- * tours the SDK's features and compares every request byte with the SDK from node_modules).
+ * What the build defers in the SDK, and why each is off the openapi path. package.json pins the
+ * three packages exactly and each file by sha256; a file that differs is bundled unpatched, with a
+ * warning, until this list is reviewed against it. Everything deferred still works, required on
+ * first use (test/build/sdk-features.test.ts tours the SDK and compares every request byte).
  */
 import type { SourcePatch } from './lazy-requires';
 
 export const SDK_PATCHES: readonly SourcePatch[] = [
   {
     // The SDK's entry class: its top-level requires pull in every feature's stack at load.
+    stage: 'every feature stack',
     file: '@cloudbase/node-sdk/dist/cloudbase.js',
     sha256: '0bb97d7c4713e8e2f90a3f95efc4e4cc4f0dc27ed9bca163904370bddd3aece4',
     deferredRequires: {
@@ -48,7 +46,9 @@ export const SDK_PATCHES: readonly SourcePatch[] = [
     ],
   },
   {
-    // Cloud metadata lookups, only made outside SCF (TENCENTCLOUD_RUNENV unset); the function runs in SCF.
+    // Cloud metadata lookups, only made outside SCF (TENCENTCLOUD_RUNENV unset); the function runs in
+    // SCF. One stage with request-core.js: axios and the proxy agents both pull in debug.
+    stage: 'axios, proxy agents',
     file: '@cloudbase/node-sdk/dist/utils/metadata.js',
     sha256: '540396227bf7f36ee222dd467fa3fed544ba9df27a278a5ecba1d958d32386a6',
     deferredRequires: { axios_1: 'axios' },
@@ -56,14 +56,16 @@ export const SDK_PATCHES: readonly SourcePatch[] = [
   {
     // The HTTP layer of every call: the proxy agents (+ debug, supports-color, tty, os) only serve
     // a `proxy` option, which the openapi call never sets.
+    stage: 'axios, proxy agents',
     file: '@cloudbase/node-sdk/dist/utils/request-core.js',
     sha256: 'f0aabe8a4eaf5791c0e49ab3817e1950b9dc7bd88ddaf9211ea08503ee0e1ba7',
     deferredRequires: { https_proxy_agent_1: 'https-proxy-agent', http_proxy_agent_1: 'http-proxy-agent' },
   },
   {
-    // form-data 4.0.6 (node-sdk asks ^4.0.0; package-lock pins it, the hash makes any other fail the
-    // build): mime-types (+ the 190 KB mime-db table) only guesses the type of a part that has a file
-    // name or path; the openapi call's parts have neither.
+    // form-data (node-sdk asks ^4.0.0): mime-types (+ the 190 KB mime-db table) only guesses the type
+    // of a part that has a file name or path; the openapi call's parts have neither. One stage with
+    // the next: each would load mime-db anyway without the other.
+    stage: 'mime-db',
     file: 'form-data/lib/form_data.js',
     sha256: 'c63c99e10e2c3f46fa990787d7dc4a4f65ea90211c422e19626fecb3d767c41d',
     deferredRequires: { mime: 'mime-types' },
@@ -71,6 +73,7 @@ export const SDK_PATCHES: readonly SourcePatch[] = [
   {
     // wx-server-sdk itself (webpack bundle): the openapi param converter reads mime-db only for a
     // media param ({ contentType, value: Buffer }); the logistics calls have none.
+    stage: 'mime-db',
     file: 'wx-server-sdk/index.js',
     sha256: 'f33fb17b1724a16cf53d1d8c194e78d2d12c0d07793472b0a5d11cb133c6c4ab',
     deferredRequires: {},

@@ -28,6 +28,7 @@ const SAMPLE = [
   'exports.heavy = () => heavy_1.compute(2) + heavy_1.offset;',
 ].join('\n');
 const samplePatch = (overrides: Partial<SourcePatch> = {}): SourcePatch => ({
+  stage: 'sample',
   file: 'sample/index.js',
   sha256: sha256(SAMPLE),
   deferredRequires: { heavy_1: './heavy' },
@@ -62,7 +63,7 @@ describe('applySourcePatch', () => {
 
   it('refuses to defer a binding used other than by reading its properties', () => {
     const bare = `${SAMPLE}\nexports.module = heavy_1;`;
-    expect(() => applySourcePatch(bare, samplePatch({ sha256: sha256(bare) }))).toThrow(/heavy_1 is used other than by reading a property/);
+    expect(() => applySourcePatch(bare, samplePatch({ sha256: sha256(bare) }))).toThrow(/heavy_1 is unused or used other than by reading a property/);
   });
 
   it('requires each replacement to match exactly once', () => {
@@ -72,11 +73,21 @@ describe('applySourcePatch', () => {
 });
 
 describe('SDK_PATCHES', () => {
-  it('match the installed SDK files (npm ls: wx-server-sdk 4.0.2 → @cloudbase/node-sdk 3.17.2)', () => {
+  // The build only warns on a mismatch (and ships that file unpatched); this test is what fails, so the pins get reviewed on purpose.
+  it('match the installed SDK files (package.json pins wx-server-sdk, @cloudbase/node-sdk and form-data exactly)', () => {
     for (const patch of SDK_PATCHES) {
       const source = readFileSync(path.join(NODE_MODULES, ...patch.file.split('/')), 'utf8');
       expect({ file: patch.file, sha256: sha256(source) }).toEqual({ file: patch.file, sha256: patch.sha256 });
       expect(() => applySourcePatch(source, patch)).not.toThrow();
+    }
+  });
+
+  it('are of packages that package.json pins to the exact version installed', () => {
+    const { dependencies } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const packages = new Set(SDK_PATCHES.map(({ file }) => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/')));
+    for (const name of packages) {
+      const { version } = JSON.parse(readFileSync(path.join(NODE_MODULES, name, 'package.json'), 'utf8')) as { version: string };
+      expect({ name, pinned: dependencies[name] }).toEqual({ name, pinned: version });
     }
   });
 });
@@ -101,13 +112,16 @@ describe('sourcePatchPlugin', () => {
     expect(result.outputFiles[0]?.text).toMatch(/axios_1 = wxLazyModule\$\(\(\) => __importDefault\(require_axios\d*\(\)\), \["default"\]\)/);
   });
 
-  it('fails the build when a patched file changed (its sha256 differs)', async () => {
-    await expect(bundle([{ ...target, sha256: '0'.repeat(64) }])).rejects.toThrow(/metadata\.js changed \(sha256 [0-9a-f]{64}, patch written for 0{64}\)/);
+  it('bundles a patched file that changed (its sha256 differs) unpatched, with a warning: the build degrades, it does not stop', async () => {
+    const result = await bundle([{ ...target, sha256: '0'.repeat(64) }]);
+    expect(result.warnings.map((warning) => warning.text)).toEqual([
+      expect.stringMatching(/^@cloudbase\/node-sdk\/dist\/utils\/metadata\.js changed \(sha256 [0-9a-f]{64}, patch written for 0{64}\): bundled unpatched .*sdk-patches\.ts/),
+    ]);
+    expect(result.outputFiles[0]?.text).not.toContain('wxLazyModule$');
   });
 
-  it('fails the build when a patched file never reached the bundle', async () => {
-    await expect(bundle([target, { ...target, file: '@cloudbase/node-sdk/dist/moved/metadata.js' }])).rejects.toThrow(
-      /patched SDK files never reached the bundle: @cloudbase\/node-sdk\/dist\/moved\/metadata\.js/,
-    );
+  it('warns when a patched file never reached the bundle', async () => {
+    const result = await bundle([target, { ...target, file: '@cloudbase/node-sdk/dist/moved/metadata.js' }]);
+    expect(result.warnings.map((warning) => warning.text)).toEqual([expect.stringMatching(/^@cloudbase\/node-sdk\/dist\/moved\/metadata\.js never reached the bundle/)]);
   });
 });

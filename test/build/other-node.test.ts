@@ -9,15 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { build, FUNCTION_NAMES, PROJECT_ROOT, writeBundle, type FunctionName } from '../../scripts/build';
-import { functionTestEnvironment } from '../../scripts/build/make-code-cache';
-import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder } from '../../scripts/build/openapi-responder';
-import { CALL_MAIN, DETERMINISTIC, EXTRA_NODE_BINARIES, lastJsonLine, runNode, SDK_TOUR, SUPPORT_DIR, type MainCall } from './support/processes';
+import { build, FUNCTION_NAMES, PROJECT_ROOT, warmUpEvent, writeBundle, type FunctionName } from '../../scripts/build';
+import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder } from './support/openapi-responder';
+import { CALL_MAIN, DETERMINISTIC, EXTRA_NODE_BINARIES, functionTestEnvironment, lastJsonLine, runNode, SDK_TOUR, SUPPORT_DIR, type MainCall } from './support/processes';
 
-const EVENTS: Record<FunctionName, unknown> = {
-  updatePrinter: { openid: 'o-printer-1', updateType: 'bind' },
-  bindAccount: { type: 'bind', bizId: 'biz-1', deliveryId: 'SF' },
-};
 
 let workDir: string;
 let responder: OpenapiResponder;
@@ -25,7 +20,7 @@ let responder: OpenapiResponder;
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'other-node-'));
   responder = await startOpenapiResponder({ jsonAnswer: GENERIC_TCB_ANSWER });
-  if (EXTRA_NODE_BINARIES.length > 0) await build({ outDir: path.join(workDir, 'here') });
+  if (EXTRA_NODE_BINARIES.length > 0) await build({ outDir: path.join(workDir, 'here'), codeCache: { nodeBinary: process.execPath } });
 }, 180_000);
 
 afterAll(async () => {
@@ -38,7 +33,7 @@ const each = EXTRA_NODE_BINARIES.length > 0 ? describe.each(EXTRA_NODE_BINARIES)
 each('on %s', (node) => {
   const version = () => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   const call = async (dir: string, name: FunctionName) =>
-    lastJsonLine<MainCall>(await runNode([CALL_MAIN, path.join(dir, 'index.js'), JSON.stringify(EVENTS[name])], functionTestEnvironment(name, responder.url), dir, node));
+    lastJsonLine<MainCall>(await runNode([CALL_MAIN, path.join(dir, 'index.js'), JSON.stringify(warmUpEvent(name))], functionTestEnvironment(name, responder.url), dir, { nodeBinary: node }));
 
   it.each(FUNCTION_NAMES)('%s built here: loads there without the cache made here (other runtime) and answers', async (name) => {
     const dir = path.join(workDir, `copy-${version()}`, name);
@@ -48,17 +43,18 @@ each('on %s', (node) => {
 
   it('a cache made by that Node is used by it', async () => {
     const outDir = path.join(workDir, `for-${version()}`);
-    await build({ outDir, cacheRuntime: { nodeBinary: node } });
+    await build({ outDir, codeCache: { nodeBinary: node } });
     for (const name of FUNCTION_NAMES) {
       expect(await call(path.join(outDir, name), name)).toMatchObject({ outcome: 'accepted', exports: ['main'], result: { ok: true } });
     }
   }, 120_000);
 
   it('the bundled SDK tours its features exactly as the SDK from node_modules', async () => {
-    const bundled = await writeBundle(path.join(SUPPORT_DIR, 'sdk-entry.js'), path.join(workDir, `sdk-${version()}`), { lazyRequires: true, embed: true });
+    await writeBundle(path.join(SUPPORT_DIR, 'sdk-entry.js'), path.join(workDir, `sdk-${version()}`));
+    const bundled = path.join(workDir, `sdk-${version()}`, 'index.js');
     const tour = async (sdkPath: string) => {
       const before = responder.requests().length;
-      const run = await runNode(['-r', DETERMINISTIC, SDK_TOUR, sdkPath], functionTestEnvironment('tour', responder.url), workDir, node);
+      const run = await runNode(['-r', DETERMINISTIC, SDK_TOUR, sdkPath], functionTestEnvironment('tour', responder.url), workDir, { nodeBinary: node });
       expect(run.code).toBe(0);
       const requests = responder.requests().slice(before).map((request) => ({ ...request, body: request.body.toString('base64') }));
       return { stdout: run.stdout, requests };

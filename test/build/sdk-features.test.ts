@@ -1,6 +1,6 @@
 /**
  * The lazy loading keeps every wx-server-sdk feature: wx-server-sdk bundled as our functions are
- * (deferred requires, split into index.js and index.extras.js, embedded behind the loader) does what the SDK from node_modules does —
+ * (deferred requires, split into index.js and index.extras.js) does what the SDK from node_modules does —
  * openapi, callFunction, database reads and writes, storage, logger, cloudPay, ai — with the same
  * results, the same output and byte-identical requests.
  */
@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, writeBundle } from '../../scripts/build';
-import { functionTestEnvironment } from '../../scripts/build/make-code-cache';
-import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder, type RecordedRequest } from '../../scripts/build/openapi-responder';
 import { EXTRAS_FILE } from '../../scripts/build/split-bundle';
-import { DETERMINISTIC, runNode, SDK_TOUR, SUPPORT_DIR, type NodeRun } from './support/processes';
+import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder, type RecordedRequest } from './support/openapi-responder';
+import { DETERMINISTIC, functionTestEnvironment, runNode, SDK_TOUR, SUPPORT_DIR, type NodeRun } from './support/processes';
 
 interface TourStep {
   name: string;
@@ -27,7 +26,8 @@ let responder: OpenapiResponder;
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'sdk-features-'));
   responder = await startOpenapiResponder({ jsonAnswer: GENERIC_TCB_ANSWER });
-  bundledSdk = await writeBundle(path.join(SUPPORT_DIR, 'sdk-entry.js'), path.join(workDir, 'sdk'), { lazyRequires: true, embed: true });
+  expect(await writeBundle(path.join(SUPPORT_DIR, 'sdk-entry.js'), path.join(workDir, 'sdk'))).toEqual([]);
+  bundledSdk = path.join(workDir, 'sdk', 'index.js');
 }, 120_000);
 
 afterAll(async () => {
@@ -78,7 +78,8 @@ it('@cloudbase/node-sdk: an app made by init() has the same surface, models buil
   const entry = path.join(workDir, 'node-sdk-entry.js');
   const nodeSdk = path.join(PROJECT_ROOT, 'node_modules', '@cloudbase', 'node-sdk');
   writeFileSync(entry, `module.exports = require(${JSON.stringify(nodeSdk)});\n`);
-  const bundledNodeSdk = await writeBundle(entry, path.join(workDir, 'node-sdk'), { lazyRequires: true, embed: true });
+  await writeBundle(entry, path.join(workDir, 'node-sdk'));
+  const bundledNodeSdk = path.join(workDir, 'node-sdk', 'index.js');
   const surface = async (sdkPath: string) => {
     const script = `const tcb = require(${JSON.stringify(sdkPath)});
       const app = tcb.init({ env: 'env-1', secretId: 'id', secretKey: 'key' });

@@ -7,7 +7,7 @@ import type * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { sha256, sourcePatchPlugin, type SourcePatch } from '../../scripts/build/lazy-requires';
+import { sha256, type SourcePatch } from '../../scripts/build/lazy-requires';
 import { buildSplit, EXTRAS_FILE, type SplitBundle } from '../../scripts/build/split-bundle';
 import { runNode } from './support/processes';
 
@@ -48,6 +48,7 @@ function writeFixture(label: string, overrides: Readonly<Record<string, string>>
 }
 
 const entryPatch = (overrides: Partial<SourcePatch> = {}): SourcePatch => ({
+  stage: 'fixture',
   file: 'fixture-sdk/index.js',
   sha256: sha256(ENTRY_SOURCE),
   deferredRequires: { heavy_1: './heavy' },
@@ -55,8 +56,8 @@ const entryPatch = (overrides: Partial<SourcePatch> = {}): SourcePatch => ({
 });
 
 function split(entry: string, patches: readonly SourcePatch[]): Promise<SplitBundle> {
-  const options = { entryPoints: [entry], outfile: path.join(path.dirname(entry), 'index.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' } satisfies esbuild.BuildOptions;
-  return buildSplit({ ...options, plugins: [sourcePatchPlugin(patches)] }, patches, path.dirname(entry));
+  const options = { entryPoints: [entry], outfile: path.join(path.dirname(entry), 'index.js'), bundle: true, platform: 'node', format: 'cjs' } satisfies esbuild.BuildOptions;
+  return buildSplit({ ...options, plugins: [] }, patches, path.dirname(entry));
 }
 
 /** Writes both files to <entry's folder>/out and runs `script` there, `index` being the path of index.js. */
@@ -120,15 +121,23 @@ it('writes no extras when nothing is deferred', async () => {
   expect(extras).toBeUndefined();
 });
 
-it('fails when a patched file would load only from the extras, unpatched', async () => {
-  const heavyPatch: SourcePatch = { file: 'fixture-sdk/heavy.js', sha256: sha256(PACKAGE_FILES['heavy.js'] as string), deferredRequires: {} };
-  await expect(split(writeFixture('patched-in-extras'), [entryPatch(), heavyPatch])).rejects.toThrow(/patched SDK files never reached the bundle: fixture-sdk\/heavy\.js/);
+it('warns when a patched file would load only from the extras, unpatched', async () => {
+  const heavyPatch: SourcePatch = { stage: 'fixture', file: 'fixture-sdk/heavy.js', sha256: sha256(PACKAGE_FILES['heavy.js'] as string), deferredRequires: {} };
+  const { warnings } = await split(writeFixture('patched-in-extras'), [entryPatch(), heavyPatch]);
+  expect(warnings).toEqual([expect.stringMatching(/^fixture-sdk\/heavy\.js never reached the bundle/)]);
 });
 
-it('fails when a deferred require of a bundled file is never seen', async () => {
-  await expect(split(writeFixture('unseen'), [entryPatch({ deferredByReplacements: ['./gone'] })])).rejects.toThrow(
-    /deferred requires never seen in the bundle: fixture-sdk\/index\.js\|\.\/gone/,
-  );
+it('bundles a patched file that changed (an SDK upgrade) whole into index.js, with a warning, and it still works', async () => {
+  const entry = writeFixture('changed');
+  const bundle = await split(entry, [entryPatch({ sha256: '0'.repeat(64) })]);
+  expect(bundle.warnings).toEqual([expect.stringMatching(/^fixture-sdk\/index\.js changed \(sha256 [0-9a-f]{64}, patch written for 0{64}\): bundled unpatched/)]);
+  expect(bundle.extras).toBeUndefined();
+  expect(bundle.main).toContain('ONLY_IN_EXTRAS_TABLE');
+  const out = path.join(path.dirname(entry), 'out');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'index.js'), bundle.main);
+  const run = await runNode(['-e', `const sdk = require('./index.js'); process.stdout.write(JSON.stringify(sdk.heavy().rows))`], { PATH: process.env.PATH ?? '' }, out);
+  expect(run).toMatchObject({ code: 0, stdout: '["ONLY_IN_EXTRAS_TABLE"]' });
 });
 
 it('fails when both files would share an ES module (it would be required, not imported)', async () => {

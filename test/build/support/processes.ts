@@ -1,6 +1,9 @@
 /** Child Node processes for the build tests: fresh processes, as the cloud runs a function. */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { functionEnvironment } from '../../../localcloud/invoke';
+import { runNode, type NodeRun } from '../../../scripts/build/code-cache';
+
+export { runNode, type NodeRun };
 
 export const SUPPORT_DIR = __dirname;
 /** Preload for runs whose requests are compared byte for byte. */
@@ -8,22 +11,12 @@ export const DETERMINISTIC = path.join(__dirname, 'deterministic.js');
 export const CALL_MAIN = path.join(__dirname, 'call-main.js');
 export const SDK_TOUR = path.join(__dirname, 'sdk-tour.js');
 
-export interface NodeRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const TEST_ADMIN_OPENID = 'o-build-test-admin';
 
-export function runNode(args: readonly string[], env: Record<string, string>, cwd?: string, node = process.execPath): Promise<NodeRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
-  });
+/** The environment the cloud gives `functionName` called by an admin, its SDK pointed at `cloudUrl`. */
+export function functionTestEnvironment(functionName: string, cloudUrl: string): Record<string, string> {
+  const caller = { openid: TEST_ADMIN_OPENID, source: 'wx_client' };
+  return functionEnvironment({ functionDir: functionName, cloudUrl, caller, env: { LOGISTICS_ADMIN_OPENIDS: TEST_ADMIN_OPENID } });
 }
 
 /** The last line of a run's stdout, parsed; fails with the run's output when the run failed. */

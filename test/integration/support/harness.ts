@@ -5,13 +5,12 @@
  * Everything runs through the real wx-server-sdk in a separate node process per caller, against
  * the local cloud in the test's process. Nothing is mocked.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Envelope } from '../../../core/envelope';
-import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../localcloud/built';
-import { startWarmFunction, type Caller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
-import { EXTRAS_FILE } from '../../../scripts/build/split-bundle';
+import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../scripts/ensure-built';
+import { startWarmFunction, type WXContextCaller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
 import type { LocalCloud } from '../../../localcloud/server';
 
 export { ensureBuilt };
@@ -19,7 +18,7 @@ export { ensureBuilt };
 export const ADMIN = 'oAdminIntegration000000000001';
 export const SECOND_ADMIN = 'oAdminIntegration000000000002';
 export const STRANGER = 'oStrangerIntegration00000003';
-export const ADMIN_CALLER: Caller = { openid: ADMIN, appid: 'wxintegration0001', source: 'wx_client' };
+export const ADMIN_CALLER: WXContextCaller = { openid: ADMIN, appid: 'wxintegration0001', source: 'wx_client' };
 export const ADMIN_ENV: Readonly<Record<string, string>> = { LOGISTICS_ADMIN_OPENIDS: `${ADMIN},${SECOND_ADMIN}` };
 
 /** Generous: a function under test answers within its own 2.5 s budget; this only catches hangs. */
@@ -42,7 +41,7 @@ export function containerPool() {
     async start(options: {
       cloud: Pick<LocalCloud, 'functionUrl'>;
       fn: FunctionName;
-      caller?: Caller;
+      caller?: WXContextCaller;
       env?: Readonly<Record<string, string>>;
       functionDir?: string;
     }): Promise<WarmFunction> {
@@ -81,7 +80,10 @@ export function tempFunctionsDir(): { dir: string; remove(): void } {
 export function copyBuiltFunction(name: FunctionName, functionsDir: string, config: unknown): string {
   const target = path.join(functionsDir, name);
   mkdirSync(target, { recursive: true });
-  for (const file of ['index.js', EXTRAS_FILE, 'package.json']) cpSync(path.join(builtFunctionDir(name), file), path.join(target, file));
+  // Every built file (index.js, index.extras.js, and with --code-cache the bundle and cache), not src/ or config.json.
+  for (const file of readdirSync(builtFunctionDir(name)).filter((entry) => entry.startsWith('index.') || entry === 'package.json')) {
+    cpSync(path.join(builtFunctionDir(name), file), path.join(target, file));
+  }
   writeFileSync(path.join(target, 'config.json'), JSON.stringify(config));
   return target;
 }

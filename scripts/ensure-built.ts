@@ -1,14 +1,14 @@
 /**
- * The built functions (cloudfunctions/<name>/index.js, from scripts/build.ts), rebuilt only when a
- * source is newer. Jest workers and scripts may ask at the same moment, so a build holds a lock
+ * The built functions (cloudfunctions/<name>/, from scripts/build.ts), rebuilt only when a source
+ * is newer. Jest workers and scripts may ask at the same moment, so a build holds a lock
  * directory: no one reads an index.js that another process is half-way through writing.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
-import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, type FunctionName } from '../scripts/build';
-import { EXTRAS_FILE } from '../scripts/build/split-bundle';
+import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, type FunctionName } from './build';
+import { EXTRAS_FILE } from './build/split-bundle';
 
 export { FUNCTION_NAMES, FUNCTIONS_DIR, type FunctionName };
 
@@ -32,25 +32,17 @@ function newestMtime(target: string): number {
   return readdirSync(target).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), stat.mtimeMs);
 }
 
-function mtimeOrZero(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
+/** Everything a build reads: the shared code the functions bundle, the build itself, the lock file, each function's source. */
+const BUILD_INPUTS = ['core', path.join('miniprogram', 'shared'), path.join('scripts', 'build.ts'), path.join('scripts', 'build'), 'package-lock.json'];
 
 /** True when some index.js (or the index.extras.js beside it) is missing or older than what it is built from. */
 export function buildIsStale(): boolean {
   const sources = Math.max(
-    newestMtime(path.join(PROJECT_ROOT, 'core')),
-    newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build.ts')),
-    newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build')),
-    newestMtime(path.join(PROJECT_ROOT, 'package-lock.json')),
+    ...BUILD_INPUTS.map((input) => newestMtime(path.join(PROJECT_ROOT, input))),
     ...FUNCTION_NAMES.map((name) => newestMtime(path.join(FUNCTIONS_DIR, name, 'src'))),
   );
   return FUNCTION_NAMES.some((name) => {
-    const built = Math.min(mtimeOrZero(path.join(FUNCTIONS_DIR, name, 'index.js')), mtimeOrZero(path.join(FUNCTIONS_DIR, name, EXTRAS_FILE)));
+    const built = Math.min(newestMtime(path.join(FUNCTIONS_DIR, name, 'index.js')), newestMtime(path.join(FUNCTIONS_DIR, name, EXTRAS_FILE)));
     return built === 0 || built < sources;
   });
 }
@@ -61,12 +53,12 @@ function tryLock(): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (Date.now() - mtimeOrZero(LOCK_DIR) > STALE_LOCK_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
+    if (Date.now() - newestMtime(LOCK_DIR) > STALE_LOCK_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
     return false;
   }
 }
 
-/** Builds both functions if (and only if) the build is stale. Checks under the lock too, since a
+/** Builds every function if (and only if) the build is stale. Checks under the lock too, since a
  * half-written index.js already has a fresh mtime. */
 export async function ensureBuilt(): Promise<void> {
   while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 100));
