@@ -4,7 +4,7 @@
  */
 import type { AuditLine } from '../../core/audit';
 import type { Envelope } from '../../core/envelope';
-import type { Caller, WarmFunction } from '../../localcloud/invoke';
+import type { WXContextCaller, WarmFunction } from '../../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS } from './support/harness';
 
@@ -231,13 +231,13 @@ describe('3: the password is scrubbed from outside text in every encoding', () =
 });
 
 describe('4, 5, 6: who may call and whether the function is configured, before anything else', () => {
-  async function refusedWithoutCall(caller: Caller, env: Record<string, string>, event: unknown = SF_BIND): Promise<Envelope> {
+  async function refusedWithoutCall(caller: WXContextCaller, env: Record<string, string>, event: unknown = SF_BIND): Promise<Envelope> {
     const container = await pool.start({ cloud, fn: 'bindAccount', caller, env });
     const envelope = await call(container, event);
     expect(cloud.requestCount()).toBe(0);
     return envelope;
   }
-  const SERVER: Caller = { source: 'scf' };
+  const SERVER: WXContextCaller = { source: 'scf' };
   const TRUSTED = { ...ADMIN_ENV, LOGISTICS_SERVER_SOURCES: 'scf' };
 
   test('4: an empty admin list refuses a trusted server caller too', async () => {
