@@ -19,7 +19,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const INVITE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,160}$/;
 /** LOGISTICS_INVITE_SECRET must be at least this long: 32 characters of an owner's random text. */
 export const MIN_INVITE_SECRET_LENGTH = 32;
-export const INVITE_TTL_HOURS = { min: 1, max: 72, default: 24 } as const;
 
 const VERSION = 1;
 /** Binds the MAC to this use; another feature signing with the same secret cannot make an invite. */
