@@ -62,26 +62,36 @@ export function readAccessPolicy(env: Readonly<Record<string, string | undefined
   return policy;
 }
 
-export type AccessDecision = { allowed: true; as: 'admin' | 'server' } | { allowed: false; envelope: Envelope<never> };
+export type AccessDecision = { allowed: true; as: 'admin' | 'server' | 'user' } | { allowed: false; envelope: Envelope<never> };
 
-/** Steps 2–4 above, for a caller whose identity is well formed. */
-export function authorise(fn: string, caller: CallerIdentity, policy: AccessPolicy): AccessDecision {
+/**
+ * Who may run an operation:
+ * - 'admins-or-servers': an admin, or a caller without OPENID from trusted server sources (steps 2–4);
+ * - 'admin-users': an admin with an OPENID only (minting an invite: an invite comes from a person);
+ * - 'any-user': any caller with an OPENID (accepting an invite binds the caller themself); still
+ *   off while no admin is configured.
+ */
+export type AccessRule = 'admins-or-servers' | 'admin-users' | 'any-user';
+
+function noCallerIdentity(fn: string, why: string): AccessDecision {
+  return { allowed: false, envelope: refusalEnvelope('NO_CALLER_IDENTITY', `${fn}:fail ${why}`) };
+}
+
+/** Steps 2–4 above (or the rule's variant of them), for a caller whose identity is well formed. */
+export function authorise(fn: string, caller: CallerIdentity, policy: AccessPolicy, rule: AccessRule = 'admins-or-servers'): AccessDecision {
+  if (rule === 'any-user' && caller.openid === undefined) return noCallerIdentity(fn, 'no OPENID: an invite binds the caller\'s own OPENID');
   if (policy.adminOpenids.size === 0) {
     return { allowed: false, envelope: refusalEnvelope('ADMINS_NOT_CONFIGURED', `${fn}:fail LOGISTICS_ADMIN_OPENIDS is empty`) };
   }
+  if (rule === 'any-user') return { allowed: true, as: 'user' };
   if (caller.openid !== undefined) {
     if (policy.adminOpenids.has(caller.openid)) return { allowed: true, as: 'admin' };
     return { allowed: false, envelope: refusalEnvelope('NOT_ADMIN', `${fn}:fail caller is not in LOGISTICS_ADMIN_OPENIDS`) };
   }
+  if (rule === 'admin-users') return noCallerIdentity(fn, 'no OPENID: only an admin, as a person, can mint an invite');
   const hops = commaList(caller.source);
   if (hops.length > 0 && hops.every((hop) => policy.serverSources.has(hop))) return { allowed: true, as: 'server' };
-  return {
-    allowed: false,
-    envelope: refusalEnvelope(
-      'NO_CALLER_IDENTITY',
-      `${fn}:fail no OPENID and SOURCE "${caller.source ?? ''}" is not in LOGISTICS_SERVER_SOURCES`,
-    ),
-  };
+  return noCallerIdentity(fn, `no OPENID and SOURCE "${caller.source ?? ''}" is not in LOGISTICS_SERVER_SOURCES`);
 }
 
 /** An OPENID as WeChat issues them: the openid field's own rule (1–128 of [A-Za-z0-9_-]). */

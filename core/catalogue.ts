@@ -30,6 +30,9 @@ export const ProjectCode = {
   NO_CALLER_IDENTITY: -900103,
   INVALID_CALLER_IDENTITY: -900104,
   INVALID_CONFIGURATION: -900105,
+  INVITES_NOT_CONFIGURED: -900106,
+  INVITE_INVALID: -900107,
+  INVITE_EXPIRED: -900108,
   OUTCOME_UNKNOWN: -900201,
   READ_TIMEOUT: -900202,
   INTERNAL_ERROR: -900901,
@@ -105,6 +108,13 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     'INVALID_CONFIGURATION',
     '云函数的环境变量设置有误，已拒绝：请管理员按提示修改后再试',
   ),
+  entry(
+    ProjectCode.INVITES_NOT_CONFIGURED,
+    'INVITES_NOT_CONFIGURED',
+    '打印员邀请尚未开启：请管理员在云函数 updatePrinter 的环境变量 LOGISTICS_INVITE_SECRET 中填写至少 32 个字符的随机密钥',
+  ),
+  entry(ProjectCode.INVITE_INVALID, 'INVITE_INVALID', '这个邀请无效（可能不完整或已被撤销）：请向管理员要一个新的邀请'),
+  entry(ProjectCode.INVITE_EXPIRED, 'INVITE_EXPIRED', '这个邀请已过期：请向管理员要一个新的邀请'),
   entry(
     ProjectCode.OUTCOME_UNKNOWN,
     'OUTCOME_UNKNOWN',

@@ -11,7 +11,7 @@
  *
  * Never throws and never rejects: every outcome, our own bugs included, is an envelope.
  */
-import { authorise, callerFromWXContext, readAccessPolicy, type CallerIdentity } from './authorisation';
+import { authorise, callerFromWXContext, readAccessPolicy, type AccessRule, type CallerIdentity } from './authorisation';
 import { auditLine, type AuditRecord } from './audit';
 import { isFinalWeChatAnswer, ProjectCode } from './catalogue';
 import { envelopeForErrCode, envelopeForThrown, readThrown, refusalEnvelope, successEnvelope, type Envelope } from './envelope';
@@ -19,19 +19,39 @@ import { placeOutsideText } from './outside-text';
 import { backoffDelayMs, configurationRefusal, readRetryPolicy, type RetryPolicy } from './retry';
 import type { Validated } from './validation';
 
-export interface Operation<Params> {
+/** What a check may need besides the event and the caller. */
+export interface RunContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** When the run started, ms since the epoch. */
+  now: number;
+}
+
+/** What every operation states: who may run it, what it needs configured, how its event is read. */
+export interface OperationChecks<Params> {
   /** The cloud function's name. */
   readonly name: string;
+  /** Who may run it; default 'admins-or-servers' (core/authorisation.ts). */
+  readonly access?: AccessRule;
+  /** Configuration it needs beyond the retry policy, checked after that and before the event. */
+  checkConfiguration?(context: RunContext): Envelope<never> | undefined;
+  validate(event: unknown, caller: CallerIdentity, context: RunContext): Validated<Params>;
+  /** bind / unbind / invite, for the audit line. */
+  action(params: Params): string;
+  /** What is acted on, for the audit line: never a secret. */
+  target(params: Params): Record<string, string>;
+}
+
+/** An operation answered here, without an openapi call (minting an invite). */
+export interface LocalOperation<Params> extends OperationChecks<Params> {
+  answer(params: Params): Envelope;
+}
+
+export interface Operation<Params> extends OperationChecks<Params> {
   /**
    * 'write': the call changes something at WeChat, so an unanswered attempt may have taken effect.
    * 'read': it changes nothing, so an unanswered attempt is simply a failure.
    */
   readonly effect: 'write' | 'read';
-  validate(event: unknown, caller: CallerIdentity): Validated<Params>;
-  /** bind / unbind, for the audit line. */
-  action(params: Params): string;
-  /** What is acted on, for the audit line: never a secret. */
-  target(params: Params): Record<string, string>;
   /** Values that must never leave the function (scrubbed from any outside text we place). */
   secrets(params: Params): string[];
   /**
@@ -189,7 +209,11 @@ function bugName(bug: unknown): string {
   return /^[A-Za-z]{1,64}$/.test(name) ? name : 'unnamed';
 }
 
-export async function runOperation<Params>(operation: Operation<Params>, event: unknown, deps: RunnerDeps<Params>): Promise<Envelope> {
+export async function runOperation<Params>(
+  operation: Operation<Params> | LocalOperation<unknown>,
+  event: unknown,
+  deps: RunnerDeps<Params>,
+): Promise<Envelope> {
   const startedAt = deps.now();
   const record: AuditRecord = { fn: operation.name, caller: {}, attempts: 0 };
   let envelope: Envelope;
@@ -208,7 +232,7 @@ export async function runOperation<Params>(operation: Operation<Params>, event: 
 
 /** The checks in their documented order, then the call. Fills in the audit record as it goes. */
 async function run<Params>(
-  operation: Operation<Params>,
+  operation: Operation<Params> | LocalOperation<unknown>,
   event: unknown,
   deps: RunnerDeps<Params>,
   startedAt: number,
@@ -221,18 +245,39 @@ async function run<Params>(
   }
   const caller = identity.caller;
   record.caller = caller;
-  const access = authorise(operation.name, caller, readAccessPolicy(deps.env));
+  const access = authorise(operation.name, caller, readAccessPolicy(deps.env), operation.access);
   if (!access.allowed) return access.envelope;
   const policy = readRetryPolicy(deps.env);
   if (!policy.ok) return configurationRefusal(operation.name, policy);
-  const checked = operation.validate(event, caller);
+  const context: RunContext = { env: deps.env, now: startedAt };
+  const unconfigured = operation.checkConfiguration?.(context);
+  if (unconfigured) return unconfigured;
+  if ('answer' in operation) {
+    const checked = checkEvent(operation, event, caller, context, record);
+    return checked.ok ? operation.answer(checked.params) : checked.envelope;
+  }
+  const checked = checkEvent(operation, event, caller, context, record);
   if (!checked.ok) return checked.envelope;
   const params = checked.params;
-  record.action = operation.action(params);
-  record.target = operation.target(params);
   const result = await callWithRetries(operation, params, deps, policy.policy, startedAt);
   record.attempts = result.attempts;
   return result.envelope;
+}
+
+/** Validates the event and, once it is valid, notes its action and target for the audit line. */
+function checkEvent<Params>(
+  operation: OperationChecks<Params>,
+  event: unknown,
+  caller: CallerIdentity,
+  context: RunContext,
+  record: AuditRecord,
+): Validated<Params> {
+  const checked = operation.validate(event, caller, context);
+  if (checked.ok) {
+    record.action = operation.action(checked.params);
+    record.target = { ...operation.target(checked.params), ...checked.auditTarget };
+  }
+  return checked;
 }
 
 /** What a cloud function's entry file hands in: the two things that touch wx-server-sdk. */
@@ -241,10 +286,17 @@ export interface SdkParts<Params> {
   call(params: Params): Promise<OpenapiResult>;
 }
 
+/** Which operation an event asks for, when one function serves several (updatePrinter and its invites). */
+export type OperationRoute<Params> = (event: unknown) => Operation<Params> | LocalOperation<unknown>;
+
 /** The cloud function's `main(event, context)`, with Node's clock, timers, env and console. */
-export function createMain<Params>(operation: Operation<Params>, sdk: SdkParts<Params>): (event: unknown) => Promise<Envelope> {
+export function createMain<Params>(
+  operation: Operation<Params> | OperationRoute<Params>,
+  sdk: SdkParts<Params>,
+): (event: unknown) => Promise<Envelope> {
+  const route: OperationRoute<Params> = typeof operation === 'function' ? operation : () => operation;
   return (event) =>
-    runOperation(operation, event, {
+    runOperation(route(event), event, {
       wxContext: sdk.wxContext,
       call: sdk.call,
       env: process.env,

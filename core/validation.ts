@@ -34,7 +34,13 @@ export interface BindAccountParams {
   remarkContent?: string;
 }
 
-export type Validated<Params> = { ok: true; params: Params } | { ok: false; envelope: Envelope<never> };
+/**
+ * A checked event's params; `auditTarget` adds what the check learnt that the audit line should
+ * carry beside the params' own target (an accepted invite's id).
+ */
+export type Validated<Params> =
+  | { ok: true; params: Params; auditTarget?: Record<string, string> }
+  | { ok: false; envelope: Envelope<never> };
 
 function validate(fn: string, specs: Readonly<Record<string, FieldSpec>>, event: unknown): Validated<Readonly<Record<string, string>>> {
   const checked = checkFields(event, specs);

@@ -33,6 +33,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   deliveryId: '快递公司编码（deliveryId）',
   password: '快递账号密码（password）',
   remarkContent: '备注（remarkContent）',
+  ttlHours: '邀请有效期（ttlHours）',
+  invite: '邀请（invite）',
 };
 
 export function fieldLabel(field: string): string {

@@ -21,8 +21,8 @@ export interface ScriptedCaller {
   source?: string;
 }
 
-export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: ScriptedCaller; env?: Record<string, string> } = {}) {
-  let clock = 0;
+export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: ScriptedCaller; env?: Record<string, string>; clockStartsAt?: number } = {}) {
+  let clock = options.clockStartsAt ?? 0;
   const calls: unknown[] = [];
   const logs: string[] = [];
   const sleeps: number[] = [];

@@ -1,14 +1,17 @@
-/** updatePrinter: binds or unbinds a person allowed to print waybills. Only the SDK wiring lives here. */
+/**
+ * updatePrinter: binds or unbinds a person allowed to print waybills, and mints and accepts printer
+ * invites (core/printer-invites.ts). Only the SDK wiring lives here.
+ */
 import cloud = require('wx-server-sdk');
 import { createMain } from '../../../core/runner';
-import { updatePrinterOperation } from '../../../core/logistics-operations';
+import { routeUpdatePrinterEvent } from '../../../core/printer-invites';
 import { sdkRequestTimeoutMs } from '../../../core/retry';
 
 // The SDK reads `timeout` (ms, per request) and takes DYNAMIC_CURRENT_ENV (a symbol) as the
 // function's own env; its typings know neither, hence the cast.
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(process.env) } as unknown as Parameters<typeof cloud.init>[0]);
 
-export const main = createMain(updatePrinterOperation, {
+export const main = createMain(routeUpdatePrinterEvent, {
   wxContext: () => cloud.getWXContext(),
   call: (params) => cloud.openapi.logistics.updatePrinter(params),
 });

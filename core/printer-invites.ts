@@ -1,0 +1,119 @@
+/**
+ * Printer invites, served by updatePrinter: an admin mints an invite (no openapi call) and puts it
+ * on a share card; whoever opens the card accepts it and is bound as a printer under their own
+ * OPENID, through the real logistics.updatePrinter call.
+ *
+ * Routing looks at the event before authorising, only to choose which checks apply: an own
+ * `invite` key is an acceptance (any caller with an OPENID), `updateType: "invite"` a mint (admins
+ * with an OPENID), anything else today's updatePrinter (admins or trusted servers).
+ */
+import { fieldLabel, PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
+import { INVITE_TTL_HOURS, type MintedInviteData } from '../miniprogram/shared/printer-invites';
+import { refusalEnvelope, successEnvelope, type Envelope } from './envelope';
+import { MIN_INVITE_SECRET_LENGTH, mintInvite, verifyInvite, type MintedInvite } from './invite-token';
+import { updatePrinterOperation } from './logistics-operations';
+import type { LocalOperation, Operation, OperationRoute, RunContext } from './runner';
+import type { UpdatePrinterParams, Validated } from './validation';
+
+const FN = 'updatePrinter';
+
+/** The secret, or undefined when invites are off (unset, or too short to be a real secret). */
+function inviteSecret(env: RunContext['env']): string | undefined {
+  const secret = env.LOGISTICS_INVITE_SECRET;
+  return secret !== undefined && secret.length >= MIN_INVITE_SECRET_LENGTH ? secret : undefined;
+}
+
+function checkInvitesConfigured(context: RunContext): Envelope<never> | undefined {
+  if (inviteSecret(context.env) !== undefined) return undefined;
+  return refusalEnvelope('INVITES_NOT_CONFIGURED', `${FN}:fail LOGISTICS_INVITE_SECRET is unset or shorter than ${MIN_INVITE_SECRET_LENGTH} characters`);
+}
+
+function invalid(field: string, en: string, zh: string): { ok: false; envelope: Envelope<never> } {
+  return { ok: false, envelope: refusalEnvelope('INVALID_PARAM', `${FN}:fail invalid param ${field}: ${en}`, { message: `参数错误：${zh}`, field }) };
+}
+
+function hasOwn(event: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(event, key);
+}
+
+function isObject(event: unknown): event is Record<string, unknown> {
+  return typeof event === 'object' && event !== null && !Array.isArray(event);
+}
+
+/** The event's own fields other than the ones WeChat adds, and other than `known`. */
+function otherFields(event: Record<string, unknown>, known: readonly string[]): string[] {
+  return Object.keys(event).filter((key) => !PLATFORM_FIELDS.includes(key) && !known.includes(key));
+}
+
+function checkTtlHours(value: unknown): { ok: true; ttlHours: number } | { ok: false; envelope: Envelope<never> } {
+  if (value === undefined) return { ok: true, ttlHours: INVITE_TTL_HOURS.default };
+  if (typeof value === 'number' && Number.isInteger(value) && value >= INVITE_TTL_HOURS.min && value <= INVITE_TTL_HOURS.max) return { ok: true, ttlHours: value };
+  const range = `${INVITE_TTL_HOURS.min}–${INVITE_TTL_HOURS.max}`;
+  return invalid('ttlHours', `must be a whole number of hours from ${range}`, `${fieldLabel('ttlHours')}应为 ${range} 之间的整数（小时）`);
+}
+
+/** `{ updateType: "invite", ttlHours? }` → a new invite (minting is what the checked event asks for). */
+function validateMintEvent(event: unknown, appid: string | undefined, context: RunContext): Validated<MintedInvite> {
+  const record = event as Record<string, unknown>; // routed here only as an object
+  const extra = otherFields(record, ['updateType', 'ttlHours'])[0];
+  if (extra !== undefined) {
+    const shown = shownFieldName(extra);
+    return invalid(shown, 'is not a field of an invite (an invite binds whoever accepts it)', `生成邀请时不支持参数 ${shown}`);
+  }
+  const ttl = checkTtlHours(record.ttlHours);
+  if (!ttl.ok) return ttl;
+  return { ok: true, params: mintInvite({ secret: inviteSecret(context.env)!, appid: appid ?? '', now: context.now, ttlHours: ttl.ttlHours }) };
+}
+
+/**
+ * `{ updateType: "bind", invite }` → the caller's own OPENID as the printer. The first wrong field
+ * is named, in this order: openid, tagidList, ttlHours, any other field, updateType, invite.
+ */
+function validateAcceptEvent(event: unknown, caller: { openid?: string; appid?: string }, context: RunContext): Validated<UpdatePrinterParams> {
+  const record = event as Record<string, unknown>; // routed here only as an object with an own invite key
+  if (hasOwn(record, 'openid')) return invalid('openid', 'must be left out: an invite binds only the caller', '接受邀请只能绑定你自己，不能填写 openid');
+  if (hasOwn(record, 'tagidList')) return invalid('tagidList', 'must be left out when accepting an invite', `接受邀请时不能填写${fieldLabel('tagidList')}`);
+  if (hasOwn(record, 'ttlHours')) return invalid('ttlHours', 'is for minting an invite only', `${fieldLabel('ttlHours')}只在生成邀请时填写`);
+  const extra = otherFields(record, ['updateType', 'invite'])[0];
+  if (extra !== undefined) {
+    const shown = shownFieldName(extra);
+    return invalid(shown, 'is not a known field', `不支持的参数 ${shown}`);
+  }
+  if (record.updateType !== 'bind') return invalid('updateType', 'must be "bind" when accepting an invite', `接受邀请时${fieldLabel('updateType')}只能是 bind`);
+  if (typeof record.invite !== 'string') return invalid('invite', 'must be a string', `${fieldLabel('invite')}必须是文字`);
+  const checked = verifyInvite(record.invite, { secret: inviteSecret(context.env)!, appid: caller.appid ?? '', now: context.now });
+  if (!checked.ok) {
+    const why = checked.code === 'INVITE_EXPIRED' ? 'the invite has expired' : 'the invite is not a valid token';
+    return { ok: false, envelope: refusalEnvelope(checked.code, `${FN}:fail ${why}`) };
+  }
+  // access 'any-user' guarantees the OPENID.
+  return { ok: true, params: { openid: caller.openid!, updateType: 'bind' }, auditTarget: { inviteId: checked.claims.inviteId } };
+}
+
+export const mintInviteOperation: LocalOperation<MintedInvite> = {
+  name: FN,
+  access: 'admin-users',
+  checkConfiguration: checkInvitesConfigured,
+  validate: (event, caller, context) => validateMintEvent(event, caller.appid, context),
+  action: () => 'invite',
+  target: (invite) => ({ inviteId: invite.inviteId }),
+  answer: (invite) => {
+    const data: MintedInviteData = { invite: invite.token, expiresAt: invite.expiresAt };
+    return successEnvelope(`${FN}:ok invite minted`, data);
+  },
+};
+
+export const acceptInviteOperation: Operation<UpdatePrinterParams> = {
+  ...updatePrinterOperation,
+  access: 'any-user',
+  checkConfiguration: checkInvitesConfigured,
+  validate: validateAcceptEvent,
+};
+
+/** updatePrinter's three kinds of event; see the top of this file. */
+export const routeUpdatePrinterEvent: OperationRoute<UpdatePrinterParams> = (event) => {
+  if (!isObject(event)) return updatePrinterOperation;
+  if (hasOwn(event, 'invite')) return acceptInviteOperation;
+  if (hasOwn(event, 'updateType') && event.updateType === 'invite') return mintInviteOperation;
+  return updatePrinterOperation;
+};
