@@ -64,6 +64,22 @@ function scrubEnvelope<E extends Envelope>(envelope: E, secrets: readonly string
   return secrets.length === 0 ? envelope : { ...envelope, errMsg: scrub(envelope.errMsg, secrets) };
 }
 
+/**
+ * Waits for `work` at most `remainingMs`: its value, or `abandoned` when the budget ends first
+ * (the work is not cancelled; a request may still reach WeChat). Shared by the write and read runners.
+ */
+export async function settleWithin<T>(work: Promise<T>, remainingMs: number): Promise<{ kind: 'settled'; value: T } | { kind: 'abandoned' }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budgetEnds = new Promise<{ kind: 'abandoned' }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'abandoned' }), Math.max(0, remainingMs));
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ kind: 'settled' as const, value })), budgetEnds]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs one call, giving up (without cancelling it) when the budget ends first. */
 async function attempt<Params>(
   operation: Operation<Params>,
@@ -71,26 +87,19 @@ async function attempt<Params>(
   deps: OperationDeps<Params>,
   remainingMs: number,
 ): Promise<AttemptOutcome> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const budgetEnds = new Promise<AttemptOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'abandoned' }), Math.max(0, remainingMs));
-  });
-  const answered = (async (): Promise<AttemptOutcome> => {
+  const answered = (async (): Promise<Envelope> => {
     try {
       const result = await deps.call(params);
       const errCode = typeof result?.errCode === 'number' ? result.errCode : 0;
       const errMsg = typeof result?.errMsg === 'string' ? result.errMsg : `openapi.logistics.${operation.name}:ok`;
       // The SDK resolves only errCode 0; anything else resolved is still mapped, never trusted as ok.
-      return { kind: 'answered', envelope: errCode === 0 ? successEnvelope(errMsg) : envelopeForErrCode(errCode, errMsg) };
+      return errCode === 0 ? successEnvelope(errMsg) : envelopeForErrCode(errCode, errMsg);
     } catch (thrown) {
-      return { kind: 'answered', envelope: envelopeForThrown(thrown) };
+      return envelopeForThrown(thrown);
     }
   })();
-  try {
-    return await Promise.race([answered, budgetEnds]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await settleWithin(answered, remainingMs);
+  return outcome.kind === 'abandoned' ? outcome : { kind: 'answered', envelope: outcome.value };
 }
 
 async function callWithRetries<Params>(
