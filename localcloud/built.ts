@@ -44,6 +44,8 @@ function mtimeOrZero(file: string): number {
 export function buildIsStale(): boolean {
   const sources = Math.max(
     newestMtime(path.join(PROJECT_ROOT, 'core')),
+    // What the functions import from the mini program's shared folder (getBindings' types).
+    newestMtime(path.join(PROJECT_ROOT, 'miniprogram', 'shared')),
     newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build.ts')),
     newestMtime(path.join(PROJECT_ROOT, 'scripts', 'build')),
     newestMtime(path.join(PROJECT_ROOT, 'package-lock.json')),
@@ -66,7 +68,7 @@ function tryLock(): boolean {
   }
 }
 
-/** Builds both functions if (and only if) the build is stale. Checks under the lock too, since a
+/** Builds every function if (and only if) the build is stale. Checks under the lock too, since a
  * half-written index.js already has a fresh mtime. */
 export async function ensureBuilt(): Promise<void> {
   while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 100));

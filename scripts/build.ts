@@ -29,7 +29,7 @@ import { buildSplit, EXTRAS_FILE, type SplitBundle } from './build/split-bundle'
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'cloudfunctions');
-export const FUNCTION_NAMES = ['updatePrinter', 'bindAccount'] as const;
+export const FUNCTION_NAMES = ['updatePrinter', 'bindAccount', 'getBindings'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The oldest Node runtime CloudBase offers; the bundle must run there. */
@@ -42,6 +42,9 @@ const FOLDER_FILES = ['package.json', 'config.json'] as const;
 const WARM_UP_EVENTS: Readonly<Record<FunctionName, unknown>> = {
   updatePrinter: { updateType: 'bind' },
   bindAccount: { type: 'bind', bizId: 'code-cache-warm-up', deliveryId: 'SF' },
+  // All three reads, each answered with a sample list (build/openapi-responder.ts), so the
+  // normalisation of every part is compiled into the cache too.
+  getBindings: {},
 };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A loopback HTTP server that answers every wx-server-sdk cloud call with WeChat's success
- * (`{"errcode":0,"errmsg":"ok"}` in a CommOpenApiResp), so a built function can make its call
- * path run at build time (the code cache's warm call) with no cloud and no local cloud.
+ * (`{"errcode":0,"errmsg":"ok"}` in a CommOpenApiResp; the three read APIs with a one-item sample
+ * list), so a built function can make its call path run at build time (the code cache's warm call)
+ * with no cloud and no local cloud.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,10 +39,26 @@ function lengthDelimited(fieldNumber: number, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from([(fieldNumber << 3) | 2, ...varint(payload.length)]), payload]);
 }
 
+/** What the read APIs answer here: one item each, every documented field present. */
+const READ_ANSWERS: Readonly<Record<string, Record<string, unknown>>> = {
+  'logistics.getAllAccount': {
+    count: 1,
+    list: [{ biz_id: 'warm-up', delivery_id: 'SF', create_time: 1, update_time: 1, status_code: 0, alias: '', remark_wrong_msg: '', remark_content: '', quota_num: 0, quota_update_time: 0, service_type: [{ service_type: 0, service_name: 'warm-up' }] }],
+  },
+  'logistics.getPrinter': { count: 1, openid: ['warm-up'], tagid_list: [] },
+  'logistics.getAllDelivery': { count: 1, data: [{ delivery_id: 'SF', delivery_name: 'warm-up', can_use_cash: 0, can_get_quota: 0, service_type: [{ service_type: 0, service_name: 'warm-up' }], cash_biz_id: '' }] },
+};
+
+/** The read API a multipart request body names, if any (its apiName part is plain text). */
+function readApiOf(body: Buffer): string | undefined {
+  const text = body.toString('latin1');
+  return Object.keys(READ_ANSWERS).find((api) => text.includes(`\r\n\r\n${api}\r\n`));
+}
+
 /** CommOpenApiResp { bytes resp_data = 1; string content_type = 2; uint32 http_code = 4 } (localcloud/openapi.proto). */
-export function encodeOpenapiSuccess(): Buffer {
+export function encodeOpenapiSuccess(answer: Record<string, unknown> = {}): Buffer {
   return Buffer.concat([
-    lengthDelimited(1, Buffer.from(JSON.stringify({ errcode: 0, errmsg: 'ok' }))),
+    lengthDelimited(1, Buffer.from(JSON.stringify({ errcode: 0, errmsg: 'ok', ...answer }))),
     lengthDelimited(2, Buffer.from('application/json')),
     Buffer.from([4 << 3, ...varint(200)]),
   ]);
@@ -73,7 +90,8 @@ export async function startOpenapiResponder(options: { jsonAnswer?: unknown } = 
     request.on('end', () => {
       recorded.push({ method: request.method ?? '', url: request.url ?? '', rawHeaders: [...request.rawHeaders], body: Buffer.concat(chunks) });
       const json = jsonBody !== undefined && /json/.test(request.headers['content-type'] ?? '');
-      const answer = json ? (jsonBody as Buffer) : body;
+      const readApi = json ? undefined : readApiOf(Buffer.concat(chunks));
+      const answer = json ? (jsonBody as Buffer) : readApi === undefined ? body : encodeOpenapiSuccess(READ_ANSWERS[readApi]);
       response.writeHead(200, { 'content-type': json ? 'application/json; charset=utf-8' : 'application/octet-stream', 'content-length': answer.length });
       response.end(answer);
     });
