@@ -8,10 +8,28 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export type NaiveApi = 'updatePrinter' | 'bindAccount';
+export type NaiveApi = 'updatePrinter' | 'bindAccount' | 'getBindings';
 
 /** The docs' function, verbatim but for the params it takes from the event (a fresh bizId per run). */
 function naiveSource(api: NaiveApi): string {
+  // getBindings: the docs' shape for each of the three reads, made together.
+  if (api === 'getBindings') {
+    return `const cloud = require('wx-server-sdk')
+cloud.init()
+exports.main = async (event, context) => {
+  try {
+    const [accounts, printers, carriers] = await Promise.all([
+      cloud.openapi.logistics.getAllAccount({}),
+      cloud.openapi.logistics.getPrinter({}),
+      cloud.openapi.logistics.getAllDelivery({}),
+    ])
+    return { accounts, printers, carriers }
+  } catch (err) {
+    return err
+  }
+}
+`;
+  }
   const params =
     api === 'updatePrinter'
       ? "{ openid: event.openid, updateType: 'bind' }"

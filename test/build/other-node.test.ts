@@ -17,6 +17,7 @@ import { CALL_MAIN, DETERMINISTIC, EXTRA_NODE_BINARIES, lastJsonLine, runNode, S
 const EVENTS: Record<FunctionName, unknown> = {
   updatePrinter: { openid: 'o-printer-1', updateType: 'bind' },
   bindAccount: { type: 'bind', bizId: 'biz-1', deliveryId: 'SF' },
+  getBindings: {},
 };
 
 let workDir: string;

@@ -22,6 +22,8 @@ beforeAll(async () => {
   await ensureBuilt();
   cloud = await startLocalCloud({
     carrierAccounts: [YUNDA, { deliveryId: 'SF', bizId: 'fn-sf' }, { deliveryId: 'EMS', bizId: 'fn-ems' }, { deliveryId: 'EMS', bizId: 'fn-ems-2' }],
+    // Printers bound by openid are users of the mini program (WeChat answers 40003 for others).
+    knownUsers: ['oOtherPrinter', 'oPMinus1', 'oServerPrinter'],
   });
   [printers, accounts] = await Promise.all([pool.start({ cloud, fn: 'updatePrinter' }), pool.start({ cloud, fn: 'bindAccount' })]);
 });
