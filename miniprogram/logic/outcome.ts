@@ -68,7 +68,7 @@ export interface OutcomeContext {
   readonly passwordSent: boolean;
 }
 
-export function describeOutcome(envelope: Envelope, context: OutcomeContext): ResultView {
+export function resultPanelFor(envelope: Envelope, context: OutcomeContext): ResultView {
   const technical = `${envelope.code} · errCode ${envelope.errCode}`;
   if (envelope.ok) {
     return view('success', DONE_TITLES[context.action], envelope.message, '', false, technical);

@@ -72,7 +72,7 @@ export const CLIENT_OUTCOMES = Object.freeze({
 export const OUTCOME_UNKNOWN_CODES: readonly string[] = ['OUTCOME_UNKNOWN', CLIENT_OUTCOMES.CALL_TIMEOUT.code];
 
 /** Longer than the functions' own time budget plus a cold start, so it fires only when the answer is lost. */
-export const DEFAULT_TIMEOUT_MS = 15000;
+export const CALL_FUNCTION_TIMEOUT_MS = 15000;
 
 function clientEnvelope(which: ClientOutcome, errMsg: string): Envelope<never> {
   return {
@@ -142,7 +142,7 @@ export async function callLogisticsFunction<Name extends FunctionName>(
   if (cloud === undefined || typeof cloud.callFunction !== 'function') {
     return clientEnvelope(CLIENT_OUTCOMES.CLOUD_UNAVAILABLE, 'wx.cloud is not available');
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? CALL_FUNCTION_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<Envelope>((resolve) => {
     timer = setTimeout(() => {

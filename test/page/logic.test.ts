@@ -4,7 +4,7 @@
  */
 import { CARRIER_OPTIONS, CARRIERS, carrierChoice, OTHER_CARRIER_INDEX, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
 import { buildBindAccountEvent, buildUpdatePrinterEvent, normaliseRemark, type AccountForm } from '../../miniprogram/logic/forms';
-import { describeOutcome, describeProblem } from '../../miniprogram/logic/outcome';
+import { resultPanelFor, describeProblem } from '../../miniprogram/logic/outcome';
 import {
   callLogisticsFunction,
   CLIENT_OUTCOMES,
@@ -99,7 +99,7 @@ describe('outcome → result panel', () => {
   test('every catalogue code gets a title, a tone and its own message', () => {
     for (const entry of CATALOGUE) {
       const env: Envelope = { ok: entry.errCode === 0, errCode: entry.errCode, errMsg: 'x', code: entry.code, message: entry.message, retryable: entry.retryable };
-      const view = describeOutcome(env, ctx);
+      const view = resultPanelFor(env, ctx);
       expect(view.title).not.toBe('');
       expect(view.message).toBe(entry.message);
       expect(view.canRetry).toBe(entry.retryable);
@@ -117,7 +117,7 @@ describe('outcome → result panel', () => {
 
   test('every client outcome is an error or, for a lost answer, a warning; retry follows retryable', () => {
     for (const outcome of Object.values(CLIENT_OUTCOMES)) {
-      const view = describeOutcome(
+      const view = resultPanelFor(
         { ok: false, errCode: outcome.errCode, errMsg: 'x', code: outcome.code, message: outcome.message, retryable: outcome.retryable },
         ctx,
       );
@@ -128,13 +128,13 @@ describe('outcome → result panel', () => {
   });
 
   test('an INVALID_PARAM field outside the page is still named', () => {
-    expect(describeOutcome(envelope('INVALID_PARAM', { field: 'tagidList' }), ctx).title).toBe('填写有误：标签列表（tagidList）');
-    expect(describeOutcome(envelope('INVALID_PARAM', { field: 'mystery' }), ctx).title).toBe('填写有误：mystery');
+    expect(resultPanelFor(envelope('INVALID_PARAM', { field: 'tagidList' }), ctx).title).toBe('填写有误：标签列表（tagidList）');
+    expect(resultPanelFor(envelope('INVALID_PARAM', { field: 'mystery' }), ctx).title).toBe('填写有误：mystery');
   });
 
   test('the retry hint mentions the password only when one was sent', () => {
-    expect(describeOutcome(envelope('CLOUD_CALL_TIMEOUT'), ctx).hint).toContain('密码');
-    expect(describeOutcome(envelope('CLOUD_CALL_TIMEOUT'), { ...ctx, passwordSent: false }).hint).not.toContain('密码');
+    expect(resultPanelFor(envelope('CLOUD_CALL_TIMEOUT'), ctx).hint).toContain('密码');
+    expect(resultPanelFor(envelope('CLOUD_CALL_TIMEOUT'), { ...ctx, passwordSent: false }).hint).not.toContain('密码');
   });
 
   test('a phone-side problem says nothing was sent', () => {

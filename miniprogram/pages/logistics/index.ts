@@ -10,7 +10,7 @@
  */
 import { CARRIER_OPTIONS, carrierChoice, EMS_REMARK_FORMAT, showsPassword, showsRemark } from '../../logic/carriers';
 import { buildBindAccountEvent, buildUpdatePrinterEvent, isAccountAction, isUnbind, type Action } from '../../logic/forms';
-import { describeOutcome, describeProblem, type ResultView } from '../../logic/outcome';
+import { resultPanelFor, describeProblem, type ResultView } from '../../logic/outcome';
 import { callLogisticsFunction, type Envelope } from '../../services/logistics';
 
 const ACTIONS: readonly Action[] = ['bindPrinter', 'unbindPrinter', 'bindSelf', 'bindAccount', 'unbindAccount'];
@@ -155,7 +155,7 @@ Component({
     },
 
     showOutcome(envelope: Envelope, action: Action, passwordSent: boolean) {
-      const result = describeOutcome(envelope, { action, passwordSent });
+      const result = resultPanelFor(envelope, { action, passwordSent });
       this.setData({
         result,
         invalidField: envelope.code === 'INVALID_PARAM' ? (envelope.field ?? '') : '',
