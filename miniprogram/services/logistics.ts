@@ -1,5 +1,5 @@
 /**
- * The one way the page calls the two cloud functions. It always resolves with an envelope, the
+ * The one way the page calls the cloud functions. It always resolves with an envelope, the
  * same shape the functions answer with, also when the call itself fails (function not deployed,
  * function crashed, no network, no answer in time, an answer that is not an envelope). So the
  * page has a single path for every outcome.
@@ -9,12 +9,14 @@
  */
 import type { Envelope } from '../../core/envelope';
 import type { BindAccountEvent, UpdatePrinterEvent } from '../logic/validation';
+import type { GetBindingsEvent } from '../shared/bindings';
 
 export type { Envelope };
 
 export interface FunctionEvents {
   updatePrinter: UpdatePrinterEvent;
   bindAccount: BindAccountEvent;
+  getBindings: GetBindingsEvent;
 }
 
 export type FunctionName = keyof FunctionEvents;
