@@ -18,7 +18,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from '../localcloud/built';
-import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV } from '../localcloud/demo';
+import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../localcloud/demo';
 import { invokeFunction, type Caller } from '../localcloud/invoke';
 import { formatRequest, startLocalCloud } from '../localcloud/server';
 
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
 
   await ensureBuilt();
   const functionName = name as FunctionName;
-  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS });
+  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
   try {
     const invocation = await invokeFunction({
       functionDir: builtFunctionDir(functionName),

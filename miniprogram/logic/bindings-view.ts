@@ -5,7 +5,7 @@
  */
 import type { AccountStatus, BindingsData, BoundAccount, CarrierItem } from '../shared/bindings';
 import { findCarrier } from '../shared/carriers';
-import type { Envelope } from '../services/logistics';
+import type { Envelope } from '../../core/envelope';
 
 /** Refusals that mean "this person is not (or cannot be recognised as) an admin". */
 const REFUSAL_CODES: readonly string[] = ['NOT_ADMIN', 'ADMINS_NOT_CONFIGURED', 'NO_CALLER_IDENTITY'];
