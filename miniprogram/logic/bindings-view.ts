@@ -37,6 +37,8 @@ export interface AccountRow {
   readonly hint: string;
   /** 绑定失败 offers 重新提交. */
   readonly canResubmit: boolean;
+  /** The remark sent with the bind (EMS review), to correct on 重新提交. */
+  readonly remarkContent: string;
 }
 
 export interface PartView<Row> {
@@ -109,6 +111,7 @@ export function accountRow(account: BoundAccount, carriers: readonly CarrierItem
     reason,
     hint: account.status === 'UNDER_REVIEW' ? UNDER_REVIEW_HINT : account.status === 'FAILED' ? RESUBMIT_HINT : '',
     canResubmit: account.status === 'FAILED',
+    remarkContent: account.remarkContent ?? '',
   };
 }
 

@@ -16,7 +16,7 @@ function text(h: Harness, selector: string): string {
 const EVERY_STATUS = [
   account({ deliveryId: 'SF', bizId: 'sf-001', status: 'BOUND', statusCode: 0, alias: '总店' }),
   account({ deliveryId: 'EMS', bizId: 'ems-review', status: 'UNDER_REVIEW', statusCode: 1 }),
-  account({ deliveryId: 'EMS', bizId: 'ems-failed', status: 'FAILED', statusCode: 2, remarkWrongMsg: '发货地址不详，请补充门牌号' }),
+  account({ deliveryId: 'EMS', bizId: 'ems-failed', status: 'FAILED', statusCode: 2, remarkWrongMsg: '发货地址不详，请补充门牌号', remarkContent: '电话:13800000000 联系人:张三 发货地址:上海市' }),
   account({ deliveryId: 'YTO', bizId: 'yto-old', status: 'UNBOUND', statusCode: 3 }),
   account({ deliveryId: 'HHTT', bizId: 'odd', status: 'UNKNOWN', statusCode: 7 }),
   account({ deliveryId: 'YTO', bizId: 'no-code', status: 'UNKNOWN' }),
@@ -127,9 +127,11 @@ describe('accounts', () => {
     expect([0, 1, 3, 4, 5].map((i) => h.has(`#resubmit-${i}`))).toEqual([false, false, false, false, false]);
 
     await h.tap('#resubmit-2');
-    const form = h.page.data as { carrierLabel: string; account: { bizId: string }; showRemark: boolean };
+    const form = h.page.data as { carrierLabel: string; account: { bizId: string; remarkContent: string }; showRemark: boolean };
     expect(form.carrierLabel).toBe('中国邮政速递物流（EMS）');
     expect(form.account.bizId).toBe('ems-failed');
+    // The remark sent before is there to correct.
+    expect(form.account.remarkContent).toBe('电话:13800000000 联系人:张三 发货地址:上海市');
     expect(h.has('#remarkContent')).toBe(true);
     expect(h.resultText()).toContain('发货地址不详');
     expect(h.cloud.calls).toHaveLength(0);

@@ -228,7 +228,8 @@ Component({
         isOtherCarrier: choice.isOther,
         showPassword: showsPassword(choice),
         showRemark: showsRemark(choice, typedId),
-        account: { deliveryId: typedId, bizId: row.bizId, password: '', remarkContent: this.data.account.remarkContent },
+        // The remark sent before, to correct (the review's reason says what was wrong with it).
+        account: { deliveryId: typedId, bizId: row.bizId, password: '', remarkContent: row.remarkContent || this.data.account.remarkContent },
         invalidField: '',
         result: {
           tone: 'info',
