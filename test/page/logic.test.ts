@@ -2,7 +2,8 @@
  * The page's pure modules on their own: carriers, form → event, outcome → what the panel says,
  * and the callFunction client's mapping of every way a call can fail.
  */
-import { CARRIER_OPTIONS, CARRIERS, carrierChoice, OTHER_CARRIER_INDEX, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
+import { bindingsViewFor, readPrinterNames, shortOpenid } from '../../miniprogram/logic/bindings-view';
+import { CARRIER_OPTIONS, CARRIERS, carrierChoice, carrierIndexOf, carrierOptions, OTHER_CARRIER_INDEX, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
 import { buildBindAccountEvent, buildUpdatePrinterEvent, normaliseRemark, type AccountForm } from '../../miniprogram/logic/forms';
 import { resultPanelFor, describeProblem } from '../../miniprogram/logic/outcome';
 import {
@@ -13,7 +14,7 @@ import {
   type Envelope,
 } from '../../miniprogram/services/logistics';
 import { CATALOGUE } from '../../core/catalogue';
-import { envelope } from './support/harness';
+import { envelope, ME } from './support/harness';
 
 const indexOf = (deliveryId: string) => CARRIERS.findIndex((c) => c.deliveryId === deliveryId);
 
@@ -228,5 +229,34 @@ describe('callFunction client', () => {
       expect(catalogueCodes.has(outcome.code)).toBe(false);
       expect(catalogueErrCodes.has(outcome.errCode)).toBe(false);
     }
+  });
+});
+
+describe('the management view logic', () => {
+  test('a part that is not what getBindings answers is a failure in place, never rows', () => {
+    const view = bindingsViewFor(envelope('OK', { data: { accounts: { ok: true, list: 'x' }, printers: { ok: true, openids: [ME, 5] }, callerOpenid: ME } }), {});
+    expect(view.accounts.state).toBe('failed');
+    expect(view.accounts.message).toContain('无法识别');
+    expect(view.printers.rows.map((row) => [row.openid, row.isMe])).toEqual([[ME, true]]);
+    expect(view.canReload).toBe(true);
+  });
+
+  test('shortOpenid keeps short ids and shortens long ones; stored names must be strings', () => {
+    expect(shortOpenid('oShort')).toBe('oShort');
+    expect(shortOpenid('oAbcdefghijklmnop1234')).toBe('oAbcde…1234');
+    expect(readPrinterNames({ o1: '小王', o2: 3, o3: '' })).toEqual({ o1: '小王' });
+    expect(readPrinterNames('junk')).toEqual({});
+  });
+
+  test('carrierOptions: WeChat\'s list, known carriers first, no repeats, "other" last; an empty list means the built-in one', () => {
+    const rows = carrierOptions([
+      { deliveryId: 'ZZ', deliveryName: '', serviceType: [] },
+      { deliveryId: 'SF', deliveryName: '顺丰', serviceType: [] },
+      { deliveryId: 'SF', deliveryName: '顺丰', serviceType: [] },
+    ]);
+    expect(rows.map((row) => row.label)).toEqual(['顺丰（SF）', 'ZZ（ZZ）', '其他（手动输入）']);
+    expect(carrierIndexOf('ZZ', rows)).toBe(1);
+    expect(carrierIndexOf('NOPE', rows)).toBe(2);
+    expect(carrierOptions([])).toEqual(CARRIER_OPTIONS);
   });
 });
