@@ -137,14 +137,20 @@ Component({
       const carrierIndex = !before.chosen ? -1 : before.isOther ? rows.length - 1 : carrierIndexOf(before.deliveryId, rows);
       const choice = carrierChoice(carrierIndex, rows);
       const stillListed = before.isOther || !choice.isOther;
+      // A carrier that left the list becomes "other" with its id typed in.
+      const typedId = stillListed ? this.data.account.deliveryId : before.deliveryId;
+      const passwordShown = showsPassword(choice);
       return {
         carrierList: carriers === undefined ? undefined : [...carriers],
         carrierOptions: rows.map((option) => ({ label: option.label })),
         carrierIndex,
         carrierLabel: choice.label,
         isOtherCarrier: choice.isOther,
-        // A carrier that left the list becomes "other" with its id typed in.
-        ...(stillListed ? {} : { 'account.deliveryId': before.deliveryId }),
+        showPassword: passwordShown,
+        showRemark: showsRemark(choice, typedId),
+        'account.deliveryId': typedId,
+        // A hidden password is never kept.
+        ...(passwordShown ? {} : { 'account.password': '' }),
       };
     },
 
