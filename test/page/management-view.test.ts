@@ -88,6 +88,17 @@ describe('printers', () => {
     expect(h.has('#printersEmpty')).toBe(false);
   });
 
+  test('binding an openid WeChat does not know (40003) says the printer must open the mini program first', async () => {
+    const h = renderPage();
+    await h.settle();
+    h.cloud.willAnswer({ result: envelope('INVALID_OPENID') });
+    await h.type('#openid', 'oNeverOpenedIt');
+    await h.tap('#bindPrinter');
+    expect(h.resultText()).toContain('这个 openid 不是本小程序的用户');
+    expect(h.resultText()).toContain('请让打印员先打开一次小程序');
+    expect(h.has('#retry')).toBe(false);
+  });
+
   test('an unbind from a row refreshes the list', async () => {
     const h = renderPage((cloud) => cloud.willAnswerBindings({ result: bindingsEnvelope({ printers: ['oPrinterA'] }) }));
     await h.settle();
