@@ -46,6 +46,12 @@ function expectEnvelope(envelope: Envelope, code: string): void {
 }
 
 describe('updatePrinter (docs: 0, -1, 9300517)', () => {
+  test('40003: an openid WeChat does not know as a user of the mini program is INVALID_OPENID, not retried', async () => {
+    expectEnvelope(await call(printers, { openid: 'oNeverOpenedTheMiniProgram', updateType: 'bind' }), 'INVALID_OPENID');
+    expect(cloud.requestCount()).toBe(1);
+    expect(cloud.state().printers).not.toContain('oNeverOpenedTheMiniProgram');
+  });
+
   test('0: binds the caller themself when no openid is given', async () => {
     expectEnvelope(await call(printers, { updateType: 'bind' }), 'OK');
     expect(cloud.requests()).toEqual([expect.objectContaining({ functionName: 'updatePrinter', params: { openid: ADMIN, update_type: 'bind' } })]);
