@@ -12,8 +12,8 @@ export interface AuditRecord {
   caller: CallerIdentity;
   /** bind / unbind; absent when the call was refused before validation. */
   action?: string;
-  /** Printer openid, or deliveryId + bizId. */
-  target?: Record<string, string>;
+  /** Printer openid, or deliveryId + bizId, or the parts read (getBindings). */
+  target?: Record<string, string | readonly string[]>;
   attempts: number;
 }
 
@@ -24,7 +24,7 @@ export interface AuditLine {
   action: string | null;
   caller: string | null;
   source: string | null;
-  target: Record<string, string> | null;
+  target: Record<string, string | readonly string[]> | null;
   code: string;
   errCode: number;
   attempts: number;

@@ -1,7 +1,7 @@
 /**
  * The errcode catalogue: every code either function can answer with, each listed once.
  *
- * Sources: the two docs pages (../shared/docs), WeChat's cloud errcode table (the -501xxx, -601xxx
+ * Sources: the docs pages (../shared/docs), WeChat's cloud errcode table (the -501xxx, -601xxx
  * and -604xxx families the SDK throws), and this project's own refusals, which use the -900xxx range
  * that neither WeChat nor CloudBase uses.
  *
@@ -35,6 +35,7 @@ export const ProjectCode = {
   INVITE_EXPIRED: -900108,
   OUTCOME_UNKNOWN: -900201,
   READ_TIMEOUT: -900202,
+  MALFORMED_ANSWER: -900301,
   INTERNAL_ERROR: -900901,
 } as const;
 
@@ -53,6 +54,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   entry(9300530, 'BIZ_ID_NOT_FOUND', '要解绑的客户编码不存在，可能已经解绑过了'),
   entry(9300531, 'WRONG_ACCOUNT_OR_PASSWORD', '快递公司客户编码或密码不正确，请核对后重试'),
   entry(9300532, 'UNDER_REVIEW', '绑定申请已提交，正在等待快递公司审核'),
+
+  // Global WeChat codes users of these APIs meet (../shared/docs/logistics.read-apis.md). None is
+  // cured by sending the same request again within a call.
+  entry(40003, 'INVALID_OPENID', '这个 openid 不是本小程序的用户：请让打印员先打开一次小程序，再复制 TA 的 openid'),
+  entry(40097, 'INVALID_ARGS', '请求参数不正确，请管理员查看云函数日志'),
+  entry(47001, 'DATA_FORMAT_ERROR', '请求数据格式不正确（参数缺失或格式有误），请检查填写内容'),
+  entry(45009, 'DAILY_QUOTA_EXCEEDED', '这个接口今天的调用次数已用完，请明天再试'),
+  entry(48001, 'API_UNAUTHORIZED', '小程序没有这个接口的权限：请管理员在小程序后台开通物流助手'),
 
   // Cloud calls (wx-server-sdk openapi).
   entry(-604100, 'API_NOT_FOUND', '云调用接口不存在，请确认 wx-server-sdk 版本和接口名称'),
@@ -122,7 +131,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     true,
   ),
   // Answered by read operations only: a read has no effect, so no answer is a plain failure.
-  entry(ProjectCode.READ_TIMEOUT, 'READ_TIMEOUT', '读取超时，未在时限内得到答复，请稍后再试', true),
+  entry(ProjectCode.READ_TIMEOUT, 'READ_TIMEOUT', '查询没有在时限内得到答复，请稍后刷新再试', true),
+  entry(ProjectCode.MALFORMED_ANSWER, 'MALFORMED_ANSWER', '微信返回的数据格式无法识别，这部分暂时无法显示：请管理员查看云函数日志'),
   entry(ProjectCode.INTERNAL_ERROR, 'INTERNAL_ERROR', '云函数内部错误，请管理员查看云函数日志'),
   entry(UNKNOWN_ERRCODE, 'UNKNOWN_ERROR', '发生未知错误，请稍后再试或联系管理员'),
 ];

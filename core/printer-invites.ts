@@ -12,7 +12,7 @@ import { INVITE_TTL_HOURS, type MintedInviteData } from '../miniprogram/shared/p
 import { refusalEnvelope, successEnvelope, type Envelope } from './envelope';
 import { MIN_INVITE_SECRET_LENGTH, mintInvite, verifyInvite, type MintedInvite } from './invite-token';
 import { updatePrinterOperation } from './logistics-operations';
-import type { LocalOperation, Operation, OperationRoute, RunContext } from './runner';
+import type { ComposedOperation, Operation, OperationRoute, RunContext } from './runner';
 import type { UpdatePrinterParams, Validated } from './validation';
 
 const FN = 'updatePrinter';
@@ -90,7 +90,7 @@ function validateAcceptEvent(event: unknown, caller: { openid?: string; appid?: 
   return { ok: true, params: { openid: caller.openid!, updateType: 'bind' }, auditTarget: { inviteId: checked.claims.inviteId } };
 }
 
-export const mintInviteOperation: LocalOperation<MintedInvite> = {
+export const mintInviteOperation: ComposedOperation<MintedInvite, UpdatePrinterParams> = {
   name: FN,
   access: 'admin-users',
   checkConfiguration: checkInvitesConfigured,
@@ -99,7 +99,7 @@ export const mintInviteOperation: LocalOperation<MintedInvite> = {
   target: (invite) => ({ inviteId: invite.inviteId }),
   answer: (invite) => {
     const data: MintedInviteData = { invite: invite.token, expiresAt: invite.expiresAt };
-    return successEnvelope(`${FN}:ok invite minted`, data);
+    return { envelope: successEnvelope(`${FN}:ok invite minted`, data), attempts: 0 };
   },
 };
 

@@ -38,15 +38,30 @@ export interface OperationChecks<Params> {
   /** bind / unbind / invite, for the audit line. */
   action(params: Params): string;
   /** What is acted on, for the audit line: never a secret. */
-  target(params: Params): Record<string, string>;
+  target(params: Params): Record<string, string | readonly string[]>;
 }
 
-/** An operation answered here, without an openapi call (minting an invite). */
-export interface LocalOperation<Params> extends OperationChecks<Params> {
-  answer(params: Params): Envelope;
+/** What came of an operation's openapi calls: the envelope, and the attempts made. */
+export interface CallOutcome {
+  envelope: Envelope;
+  attempts: number;
 }
 
-export interface Operation<Params> extends OperationChecks<Params> {
+/** Makes one openapi call with the retry policy, inside the run's time budget. */
+export type CallWithRetries<CallParams> = (call: OpenapiCall<CallParams>, params: CallParams) => Promise<CallOutcome>;
+
+/**
+ * An operation that composes its own answer: from no openapi call (minting an invite) or from
+ * several made together (getBindings' parts, each with the retry policy and the one time budget).
+ */
+export interface ComposedOperation<Params, CallParams> extends OperationChecks<Params> {
+  answer(params: Params, callWithRetries: CallWithRetries<CallParams>): CallOutcome | Promise<CallOutcome>;
+}
+
+/** How one openapi call is made and read: all that the retries need to know. */
+export interface OpenapiCall<Params> {
+  /** The cloud function's name. */
+  readonly name: string;
   /**
    * 'write': the call changes something at WeChat, so an unanswered attempt may have taken effect.
    * 'read': it changes nothing, so an unanswered attempt is simply a failure.
@@ -65,6 +80,11 @@ export interface Operation<Params> extends OperationChecks<Params> {
    * built from fields that cannot hold a secret.
    */
   dataOf?(result: OpenapiResult, params: Params): unknown;
+}
+
+/** An operation of one openapi call (updatePrinter, bindAccount, accepting an invite). */
+export interface Operation<Params> extends OperationChecks<Params>, OpenapiCall<Params> {
+  readonly name: string;
 }
 
 /** The SDK's answer on success (a read's answer has more fields). */
@@ -122,7 +142,7 @@ type AttemptOutcome =
 
 /** Runs one call, giving up (without cancelling it) when the budget ends first. */
 async function attempt<Params>(
-  operation: Operation<Params>,
+  operation: OpenapiCall<Params>,
   params: Params,
   secrets: readonly string[],
   deps: RunnerDeps<Params>,
@@ -157,7 +177,7 @@ async function attempt<Params>(
 }
 
 async function callWithRetries<Params>(
-  operation: Operation<Params>,
+  operation: OpenapiCall<Params>,
   params: Params,
   deps: RunnerDeps<Params>,
   policy: Readonly<RetryPolicy>,
@@ -210,7 +230,7 @@ function bugName(bug: unknown): string {
 }
 
 export async function runOperation<Params>(
-  operation: Operation<Params> | LocalOperation<unknown>,
+  operation: Operation<Params> | ComposedOperation<unknown, Params>,
   event: unknown,
   deps: RunnerDeps<Params>,
 ): Promise<Envelope> {
@@ -232,7 +252,7 @@ export async function runOperation<Params>(
 
 /** The checks in their documented order, then the call. Fills in the audit record as it goes. */
 async function run<Params>(
-  operation: Operation<Params> | LocalOperation<unknown>,
+  operation: Operation<Params> | ComposedOperation<unknown, Params>,
   event: unknown,
   deps: RunnerDeps<Params>,
   startedAt: number,
@@ -254,7 +274,10 @@ async function run<Params>(
   if (unconfigured) return unconfigured;
   if ('answer' in operation) {
     const checked = checkEvent(operation, event, caller, context, record);
-    return checked.ok ? operation.answer(checked.params) : checked.envelope;
+    if (!checked.ok) return checked.envelope;
+    const composed = await operation.answer(checked.params, (call, params) => callWithRetries(call, params, deps, policy.policy, startedAt));
+    record.attempts = composed.attempts;
+    return composed.envelope;
   }
   const checked = checkEvent(operation, event, caller, context, record);
   if (!checked.ok) return checked.envelope;
@@ -287,11 +310,11 @@ export interface SdkParts<Params> {
 }
 
 /** Which operation an event asks for, when one function serves several (updatePrinter and its invites). */
-export type OperationRoute<Params> = (event: unknown) => Operation<Params> | LocalOperation<unknown>;
+export type OperationRoute<Params> = (event: unknown) => Operation<Params> | ComposedOperation<unknown, Params>;
 
 /** The cloud function's `main(event, context)`, with Node's clock, timers, env and console. */
 export function createMain<Params>(
-  operation: Operation<Params> | OperationRoute<Params>,
+  operation: Operation<Params> | ComposedOperation<unknown, Params> | OperationRoute<Params>,
   sdk: SdkParts<Params>,
 ): (event: unknown) => Promise<Envelope> {
   const route: OperationRoute<Params> = typeof operation === 'function' ? operation : () => operation;

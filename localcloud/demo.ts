@@ -7,6 +7,8 @@ import type { CarrierAccount } from './logistics';
 export const DEMO_ADMIN_OPENID = 'oDemoAdmin0000000000000000001';
 export const DEMO_STRANGER_OPENID = 'oDemoStranger000000000000002';
 export const DEMO_APPID = 'wxdemo0000000000001';
+/** A warehouse worker who has opened the mini program once (so WeChat knows them as a user). */
+export const DEMO_PRINTER_OPENID = 'oDemoWarehousePrinter0000003';
 
 export const DEMO_CARRIER_ACCOUNTS: readonly CarrierAccount[] = [
   { deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' },
@@ -14,7 +16,14 @@ export const DEMO_CARRIER_ACCOUNTS: readonly CarrierAccount[] = [
   { deliveryId: 'SF', bizId: 'demo-sf' },
   { deliveryId: 'JD', bizId: 'demo-jd' },
   { deliveryId: 'EMS', bizId: 'demo-ems' },
+  { deliveryId: 'EMS', bizId: 'demo-ems-2' },
 ];
+
+/** Users WeChat knows beside whoever invokes a function. */
+export const DEMO_KNOWN_USERS: readonly string[] = [DEMO_PRINTER_OPENID];
+
+/** What the demo's EMS reviewer says when rejecting a bind. */
+export const DEMO_REJECTION_REASON = '发货地址不详细，请补充到门牌号后重新提交';
 
 /** The function variables that make the demo admin an admin. */
 export const DEMO_FUNCTION_ENV: Readonly<Record<string, string>> = { LOGISTICS_ADMIN_OPENIDS: DEMO_ADMIN_OPENID };

@@ -21,7 +21,9 @@ export type Fault =
   /** HTTP 200 whose body is neither protobuf nor JSON. */
   | { kind: 'malformed'; applied?: boolean }
   /** A TCB JSON error body, content-type `application/json; charset=utf-8`. */
-  | { kind: 'tcbJson'; code: string; message?: string; applied?: boolean };
+  | { kind: 'tcbJson'; code: string; message?: string; applied?: boolean }
+  /** This body as WeChat's answer, as it is (e.g. a read of the wrong shape: `{ list: 'x' }`). */
+  | { kind: 'answer'; body: unknown; applied?: boolean };
 
 export interface FaultScope {
   /** Only requests for this apiName, e.g. 'logistics.bindAccount'. */

@@ -111,12 +111,21 @@ export function functionEnvironment(options: FunctionOptions): Record<string, st
     SCF_FUNCTIONNAME: functionName,
     TCB_ENV: envId,
     TCB_CONTEXT_KEYS: 'TCB_ENV,TCB_SOURCE',
-    // Where every cloud call of the SDK goes.
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: options.cloudUrl }),
+    // Where every cloud call of the SDK goes; the path names the caller, so the local cloud knows its users.
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: callerUrl(options.cloudUrl, caller.openid) }),
     // getWXContext() reads these keys; an unset one is simply absent from the context.
     WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_UNIONID',
     ...defined({ WX_OPENID: caller.openid, WX_APPID: caller.appid, WX_UNIONID: caller.unionid, TCB_SOURCE: caller.source }),
   };
+}
+
+/**
+ * The URL a function is given for one caller: the function's URL with `/caller/<OPENID>` added,
+ * so the local cloud learns who has used the mini program (the real gateway knows it from the
+ * call's context). The local cloud reads it from the path; the SDK appends its query after it.
+ */
+export function callerUrl(functionUrl: string, openid: string | undefined): string {
+  return openid === undefined || openid === '' ? functionUrl : `${functionUrl}/caller/${encodeURIComponent(openid)}`;
 }
 
 /** Starts a function's process and waits for its cold start (loading index.js) to finish. */

@@ -1,10 +1,11 @@
 /**
- * The WeChat side of the two logistics APIs, as state and rules, following the docs pages
- * (../shared/docs/logistics.updatePrinter.md, logistics.bindAccount.md). Params arrive as the
- * HTTPS API takes them: snake_case keys.
+ * The WeChat side of the logistics APIs, as state and rules, following the docs pages
+ * (../shared/docs/logistics.updatePrinter.md, logistics.bindAccount.md, logistics.read-apis.md).
+ * Params arrive, and answers leave, as the HTTPS API has them: snake_case keys.
  *
  * What the docs leave open is decided here and listed in README.md ("Where it differs").
  */
+import { CARRIERS } from '../miniprogram/shared/carriers';
 
 /** An account that exists at a carrier: what a bind is checked against. */
 export interface CarrierAccount {
@@ -19,9 +20,11 @@ export interface AccountRef {
   bizId: string;
 }
 
+/** WeChat's JSON answer: errcode, errmsg and, for a read, the answer's own fields. */
 export interface WeChatAnswer {
   errcode: number;
   errmsg: string;
+  [field: string]: unknown;
 }
 
 /**
@@ -35,6 +38,7 @@ export const REVIEWING_CARRIERS: ReadonlySet<string> = new Set(['EMS']);
 export const ErrCode = {
   OK: 0,
   SYSTEM_ERROR: -1,
+  INVALID_OPENID: 40003,
   DATA_FORMAT_ERROR: 47001,
   INVALID_UPDATE_TYPE: 9300517,
   ALREADY_BOUND: 9300529,
@@ -46,6 +50,7 @@ export const ErrCode = {
 const ERRMSG: Record<number, string> = {
   [ErrCode.OK]: 'ok',
   [ErrCode.SYSTEM_ERROR]: 'system error',
+  [ErrCode.INVALID_OPENID]: 'invalid openid',
   [ErrCode.DATA_FORMAT_ERROR]: 'data format error',
   [ErrCode.INVALID_UPDATE_TYPE]: 'invalid update_type',
   [ErrCode.ALREADY_BOUND]: 'account already bound',
@@ -58,14 +63,38 @@ export function answer(errcode: number, errmsg = ERRMSG[errcode] ?? `errcode ${e
   return { errcode, errmsg };
 }
 
+/**
+ * getAllAccount's status_code: 0 绑定成功, 1 审核中, 2 绑定失败, 3 已解绑. Seeded records may hold any
+ * value (also ones WeChat never listed, or not a number), so the type is open.
+ */
+export const AccountStatusCode = { BOUND: 0, UNDER_REVIEW: 1, FAILED: 2, UNBOUND: 3 } as const;
+
+/** One account as getAllAccount lists it (camelCase here; snake_case on the wire). */
+export interface AccountRecord extends AccountRef {
+  statusCode: unknown;
+  createTime: number;
+  updateTime: number;
+  alias: string;
+  remarkWrongMsg: string;
+  remarkContent: string;
+  quotaNum: number;
+  quotaUpdateTime: number;
+  serviceType: Array<{ serviceType: number; serviceName: string }>;
+}
+
 export interface LogisticsState {
   /** Openids bound as waybill printers. */
   printers: Set<string>;
+  /** Tag ids given with printer binds (getPrinter's tagid_list). */
+  printerTags: Set<string>;
+  /** Openids WeChat knows as users of the mini program: updatePrinter answers 40003 for others. */
+  knownUsers: Set<string>;
   /** Accounts at carriers, by accountKey. */
   registry: Map<string, CarrierAccount>;
-  bound: Map<string, AccountRef>;
-  /** EMS binds submitted and not yet approved. */
-  pending: Map<string, AccountRef>;
+  /** Every account record getAllAccount lists, by accountKey, in the order they were first made. */
+  accounts: Map<string, AccountRecord>;
+  /** The clock for create_time / update_time (Unix seconds). */
+  now(): number;
 }
 
 /** Delivery id and biz id may hold any character, so the key is JSON, not a join. */
@@ -77,15 +106,58 @@ function refOf(account: AccountRef): AccountRef {
   return { deliveryId: account.deliveryId, bizId: account.bizId };
 }
 
+/** The service every local account offers (the names are WeChat's usual ones). */
+const DEFAULT_SERVICE = [{ serviceType: 0, serviceName: '标准快递' }];
+
+/** A record with the defaults of a fresh bind; any field may be given (seeding). */
+export function accountRecord(fields: AccountRef & Partial<AccountRecord>, now: number): AccountRecord {
+  return {
+    statusCode: AccountStatusCode.BOUND,
+    createTime: now,
+    updateTime: now,
+    alias: '',
+    remarkWrongMsg: '',
+    remarkContent: '',
+    quotaNum: 0,
+    quotaUpdateTime: now,
+    serviceType: DEFAULT_SERVICE.map((service) => ({ ...service })),
+    ...fields,
+  };
+}
+
 export function createLogisticsState(seed: {
   carrierAccounts?: readonly CarrierAccount[];
   printers?: readonly string[];
+  /** Accounts already bound (status 0). */
   boundAccounts?: readonly AccountRef[];
+  /** Account records as they are, any status (see seedAccounts). */
+  accounts?: ReadonlyArray<AccountRef & Partial<AccountRecord>>;
+  /** Openids known as users (beside the printers and whoever invokes a function). */
+  knownUsers?: readonly string[];
+  now?: () => number;
 } = {}): LogisticsState {
-  const state: LogisticsState = { printers: new Set(seed.printers), registry: new Map(), bound: new Map(), pending: new Map() };
+  const state: LogisticsState = {
+    printers: new Set(seed.printers),
+    printerTags: new Set(),
+    knownUsers: new Set([...(seed.knownUsers ?? []), ...(seed.printers ?? [])]),
+    registry: new Map(),
+    accounts: new Map(),
+    now: seed.now ?? (() => Math.floor(Date.now() / 1000)),
+  };
   for (const account of seed.carrierAccounts ?? []) registerCarrierAccount(state, account);
-  for (const ref of seed.boundAccounts ?? []) state.bound.set(accountKey(ref), refOf(ref));
+  for (const ref of seed.boundAccounts ?? []) seedAccounts(state, [refOf(ref)]);
+  seedAccounts(state, seed.accounts ?? []);
   return state;
+}
+
+/** Puts account records in as given (replacing one with the same ids): for every status and shape. */
+export function seedAccounts(state: LogisticsState, records: ReadonlyArray<AccountRef & Partial<AccountRecord>>): void {
+  for (const record of records) state.accounts.set(accountKey(record), accountRecord(record, state.now()));
+}
+
+/** Makes openids known as users of the mini program. */
+export function addKnownUsers(state: LogisticsState, openids: Iterable<string>): void {
+  for (const openid of openids) if (openid.length > 0) state.knownUsers.add(openid);
 }
 
 export function registerCarrierAccount(state: LogisticsState, account: CarrierAccount): void {
@@ -97,14 +169,23 @@ function stringParam(params: Record<string, unknown>, key: string): string | und
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** logistics.updatePrinter: a repeated bind or unbind answers 0, as WeChat does. */
+/**
+ * logistics.updatePrinter: a repeated bind or unbind answers 0, as WeChat does; an openid that is
+ * not a user of the mini program answers 40003.
+ */
 export function updatePrinter(state: LogisticsState, params: Record<string, unknown>): WeChatAnswer {
   const openid = stringParam(params, 'openid');
   const updateType = params.update_type;
   if (updateType !== 'bind' && updateType !== 'unbind') return answer(ErrCode.INVALID_UPDATE_TYPE);
   if (openid === undefined) return answer(ErrCode.DATA_FORMAT_ERROR);
-  if (updateType === 'bind') state.printers.add(openid);
-  else state.printers.delete(openid);
+  if (!state.knownUsers.has(openid)) return answer(ErrCode.INVALID_OPENID);
+  if (updateType === 'bind') {
+    state.printers.add(openid);
+    const tags = stringParam(params, 'tagid_list');
+    for (const tag of tags?.split(',') ?? []) if (tag !== '') state.printerTags.add(tag);
+  } else {
+    state.printers.delete(openid);
+  }
   return answer(ErrCode.OK);
 }
 
@@ -113,7 +194,12 @@ function passwordAccepted(account: CarrierAccount, password: string | undefined)
   return account.password !== undefined && password === account.password;
 }
 
-/** logistics.bindAccount. */
+/**
+ * logistics.bindAccount, with the account lifecycle getAllAccount shows: a bind makes a record
+ * with status 0, an EMS bind one with status 1 until the reviewer decides (approveReview /
+ * rejectReview); a bind of a failed (2) record resubmits it; an unbind removes the record, whatever
+ * its status (WeChat's page does not say whether it lists unbound accounts as 3; only seeding does).
+ */
 export function bindAccount(state: LogisticsState, params: Record<string, unknown>): WeChatAnswer {
   const type = params.type;
   const deliveryId = stringParam(params, 'delivery_id');
@@ -123,41 +209,130 @@ export function bindAccount(state: LogisticsState, params: Record<string, unknow
   }
   const ref: AccountRef = { deliveryId, bizId };
   const key = accountKey(ref);
+  const existing = state.accounts.get(key);
 
   if (type === 'unbind') {
-    if (!state.bound.delete(key) && !state.pending.delete(key)) return answer(ErrCode.BIZ_ID_NOT_FOUND);
+    if (existing === undefined) return answer(ErrCode.BIZ_ID_NOT_FOUND);
+    state.accounts.delete(key);
     return answer(ErrCode.OK);
   }
 
   const account = state.registry.get(key);
   const password = typeof params.password === 'string' ? params.password : undefined;
   if (account === undefined || !passwordAccepted(account, password)) return answer(ErrCode.WRONG_ACCOUNT_OR_PASSWORD);
-  if (state.bound.has(key)) return answer(ErrCode.ALREADY_BOUND);
-  if (state.pending.has(key)) return answer(ErrCode.UNDER_REVIEW);
-  if (REVIEWING_CARRIERS.has(deliveryId)) {
-    if (stringParam(params, 'remark_content') === undefined) return answer(ErrCode.DATA_FORMAT_ERROR);
-    state.pending.set(key, ref);
-    return answer(ErrCode.UNDER_REVIEW);
-  }
-  state.bound.set(key, ref);
-  return answer(ErrCode.OK);
+  if (existing?.statusCode === AccountStatusCode.BOUND) return answer(ErrCode.ALREADY_BOUND);
+  if (existing?.statusCode === AccountStatusCode.UNDER_REVIEW) return answer(ErrCode.UNDER_REVIEW);
+  const remarkContent = stringParam(params, 'remark_content');
+  const reviewed = REVIEWING_CARRIERS.has(deliveryId);
+  if (reviewed && remarkContent === undefined) return answer(ErrCode.DATA_FORMAT_ERROR);
+  // A new bind, or a resubmission of a failed (or otherwise not bound) record: the record keeps its create_time.
+  const now = state.now();
+  state.accounts.set(
+    key,
+    accountRecord(
+      {
+        ...ref,
+        ...(existing ? { createTime: existing.createTime } : {}),
+        statusCode: reviewed ? AccountStatusCode.UNDER_REVIEW : AccountStatusCode.BOUND,
+        remarkContent: remarkContent ?? '',
+        remarkWrongMsg: '',
+        quotaNum: reviewed ? 0 : 100,
+      },
+      now,
+    ),
+  );
+  return answer(reviewed ? ErrCode.UNDER_REVIEW : ErrCode.OK);
 }
 
-/** The carrier approves a pending EMS bind; false when there was none. */
-export function approvePending(state: LogisticsState, ref: AccountRef): boolean {
-  const key = accountKey(ref);
-  const pending = state.pending.get(key);
-  if (pending === undefined) return false;
-  state.pending.delete(key);
-  state.bound.set(key, pending);
+function underReview(state: LogisticsState, ref: AccountRef): AccountRecord | undefined {
+  const record = state.accounts.get(accountKey(ref));
+  return record?.statusCode === AccountStatusCode.UNDER_REVIEW ? record : undefined;
+}
+
+/** The carrier's reviewer approves an account under review (→ 0); false when none was. */
+export function approveReview(state: LogisticsState, ref: AccountRef): boolean {
+  const record = underReview(state, ref);
+  if (record === undefined) return false;
+  Object.assign(record, { statusCode: AccountStatusCode.BOUND, remarkWrongMsg: '', quotaNum: 100, updateTime: state.now() });
   return true;
+}
+
+/** The reviewer rejects it (→ 2, the reason in remark_wrong_msg); false when none was under review. */
+export function rejectReview(state: LogisticsState, ref: AccountRef, reason: string): boolean {
+  const record = underReview(state, ref);
+  if (record === undefined) return false;
+  Object.assign(record, { statusCode: AccountStatusCode.FAILED, remarkWrongMsg: reason, updateTime: state.now() });
+  return true;
+}
+
+/** Kept for the tests and scripts that approve by that name. */
+export const approvePending = approveReview;
+
+/** logistics.getAllAccount: every record, in the order made. */
+export function getAllAccount(state: LogisticsState): WeChatAnswer {
+  const list = [...state.accounts.values()].map((record) => ({
+    biz_id: record.bizId,
+    delivery_id: record.deliveryId,
+    create_time: record.createTime,
+    update_time: record.updateTime,
+    status_code: record.statusCode,
+    alias: record.alias,
+    remark_wrong_msg: record.remarkWrongMsg,
+    remark_content: record.remarkContent,
+    quota_num: record.quotaNum,
+    quota_update_time: record.quotaUpdateTime,
+    service_type: record.serviceType.map((service) => ({ service_type: service.serviceType, service_name: service.serviceName })),
+  }));
+  return { ...answer(ErrCode.OK), count: list.length, list };
+}
+
+/** logistics.getPrinter: the printers' openids, and the tag ids given (an array here). */
+export function getPrinter(state: LogisticsState): WeChatAnswer {
+  const openid = [...state.printers].sort();
+  return { ...answer(ErrCode.OK), count: openid.length, openid, tagid_list: [...state.printerTags].sort() };
+}
+
+/**
+ * What getAllDelivery adds to a carrier beyond its id and name (../miniprogram/shared/carriers.ts).
+ * Made-up but shaped like WeChat's list: pay-on-account without a contract for SF, quota reports for
+ * the franchise networks.
+ */
+const DELIVERY_DETAILS: Readonly<Record<string, { canUseCash?: number; cashBizId?: string; canGetQuota?: number; services?: string[] }>> = {
+  SF: { canUseCash: 1, cashBizId: 'SF_CASH', services: ['顺丰标快', '顺丰特快'] },
+  ZTO: { canGetQuota: 1 },
+  YTO: { canGetQuota: 1 },
+  STO: { canGetQuota: 1 },
+  YUNDA: { canGetQuota: 1 },
+  JTSD: { canGetQuota: 1 },
+  BEST: { canGetQuota: 1 },
+  EMS: { services: ['标准快递', '快递包裹'] },
+};
+
+/** logistics.getAllDelivery: the carriers the page knows, with their ids and names. */
+export function getAllDelivery(): WeChatAnswer {
+  const data = CARRIERS.map((carrier) => {
+    const details = DELIVERY_DETAILS[carrier.deliveryId] ?? {};
+    return {
+      delivery_id: carrier.deliveryId,
+      delivery_name: carrier.name,
+      can_use_cash: details.canUseCash ?? 0,
+      can_get_quota: details.canGetQuota ?? 0,
+      service_type: (details.services ?? ['标准快递']).map((service_name, service_type) => ({ service_type, service_name })),
+      cash_biz_id: details.cashBizId ?? '',
+    };
+  });
+  return { ...answer(ErrCode.OK), count: data.length, data };
 }
 
 /** A copy of the state that is safe to print: no registry, so no password. */
 export interface LogisticsSnapshot {
   printers: string[];
+  /** Records with status 0. */
   boundAccounts: AccountRef[];
+  /** Records with status 1 (EMS under review). */
   pendingAccounts: AccountRef[];
+  /** Every record, as getAllAccount lists it (camelCase). */
+  accounts: AccountRecord[];
 }
 
 function byKey(a: AccountRef, b: AccountRef): number {
@@ -165,10 +340,13 @@ function byKey(a: AccountRef, b: AccountRef): number {
 }
 
 export function snapshot(state: LogisticsState): LogisticsSnapshot {
+  const records = [...state.accounts.values()];
+  const withStatus = (statusCode: number) => records.filter((record) => record.statusCode === statusCode).map(refOf).sort(byKey);
   return {
     printers: [...state.printers].sort(),
-    boundAccounts: [...state.bound.values()].map(refOf).sort(byKey),
-    pendingAccounts: [...state.pending.values()].map(refOf).sort(byKey),
+    boundAccounts: withStatus(AccountStatusCode.BOUND),
+    pendingAccounts: withStatus(AccountStatusCode.UNDER_REVIEW),
+    accounts: records.map((record) => ({ ...record, serviceType: record.serviceType.map((service) => ({ ...service })) })),
   };
 }
 
@@ -176,4 +354,7 @@ export function snapshot(state: LogisticsState): LogisticsSnapshot {
 export const IMPLEMENTED_APIS: Readonly<Record<string, (state: LogisticsState, params: Record<string, unknown>) => WeChatAnswer>> = {
   'logistics.updatePrinter': updatePrinter,
   'logistics.bindAccount': bindAccount,
+  'logistics.getAllAccount': getAllAccount,
+  'logistics.getPrinter': getPrinter,
+  'logistics.getAllDelivery': () => getAllDelivery(),
 };

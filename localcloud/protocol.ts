@@ -77,13 +77,14 @@ export function decodeRequestData(bytes: Buffer): OpenApiCall {
   return { apiType, params, ...(message.appid ? { appid: message.appid } : {}) };
 }
 
-/** WeChat's JSON answer, wrapped as the gateway wraps it. */
-export function encodeWeChatAnswer(answer: { errcode: number; errmsg: string }): Buffer {
-  return encodeResponse({
-    respData: Buffer.from(JSON.stringify({ errcode: answer.errcode, errmsg: answer.errmsg })),
-    contentType: 'application/json',
-    httpCode: 200,
-  });
+/** WeChat's JSON answer (errcode, errmsg, and a read's own fields), wrapped as the gateway wraps it. */
+export function encodeWeChatAnswer(answer: { errcode: number; errmsg: string; [field: string]: unknown }): Buffer {
+  return encodeWeChatBody({ ...answer, errcode: answer.errcode, errmsg: answer.errmsg });
+}
+
+/** Any JSON body as WeChat's answer (seeded answers, of any shape). */
+export function encodeWeChatBody(body: unknown): Buffer {
+  return encodeResponse({ respData: Buffer.from(JSON.stringify(body) ?? 'null'), contentType: 'application/json', httpCode: 200 });
 }
 
 /** A cloud-side failure such as -604101: error_code set, no WeChat answer. */

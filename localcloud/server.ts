@@ -1,9 +1,11 @@
 /**
  * The local cloud: a loopback HTTP server that answers wx-server-sdk's cloud calls (wx.openApi) the
- * way the CloudBase gateway and WeChat do, with the logistics rules of the two docs pages as state.
+ * way the CloudBase gateway and WeChat do, with the logistics rules of the docs pages as state.
  *
  * Each function gets its own URL (functionUrl(name)), so the cloud knows who calls and checks the
- * apiName against that function's config.json, as the real cloud does at deploy time.
+ * apiName against that function's config.json, as the real cloud does at deploy time. The invoker
+ * adds the caller's OPENID to that URL (callerUrl() in invoke.ts), so the cloud knows every user who has invoked a
+ * function, as WeChat knows its mini program's users.
  */
 import { readFile } from 'node:fs/promises';
 import * as http from 'node:http';
@@ -11,18 +13,23 @@ import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { createFaults, faultApplies, type Fault, type Faults } from './faults';
 import {
+  addKnownUsers,
   answer as weChatAnswer,
-  approvePending,
+  approveReview,
   createLogisticsState,
   IMPLEMENTED_APIS,
   registerCarrierAccount,
+  rejectReview,
+  seedAccounts,
   snapshot,
+  type AccountRecord,
   type AccountRef,
   type CarrierAccount,
   type LogisticsSnapshot,
+  type WeChatAnswer,
 } from './logistics';
 import { formFields, parseMultipart } from './multipart';
-import { decodeRequestData, encodeCloudError, encodeWeChatAnswer } from './protocol';
+import { decodeRequestData, encodeCloudError, encodeWeChatAnswer, encodeWeChatBody } from './protocol';
 
 export const DEFAULT_FUNCTIONS_DIR = path.resolve(__dirname, '..', 'cloudfunctions');
 
@@ -42,13 +49,20 @@ export interface LocalCloudOptions {
   /** Initial state. */
   printers?: readonly string[];
   boundAccounts?: readonly AccountRef[];
+  /** Account records as they are, any status (see seedAccounts()). */
+  accounts?: ReadonlyArray<AccountRef & Partial<AccountRecord>>;
+  /** Openids WeChat knows as users of the mini program, beside the printers and every invoker. */
+  knownUsers?: readonly string[];
   /** Receives one line per request, password redacted (e.g. console.log for a demo). */
   log?: (line: string) => void;
 }
 
 /** What became of a request. */
 export type RequestOutcome =
-  | { kind: 'answered'; errcode: number; errmsg: string }
+  /** WeChat's JSON answer; `fields` holds a read's own fields (list, openid, …), snake_case. */
+  | { kind: 'answered'; errcode: number; errmsg: string; fields?: Record<string, unknown> }
+  /** A seeded answer body, sent as it is (any JSON, e.g. of the wrong shape). */
+  | { kind: 'seeded'; body: unknown }
   | { kind: 'cloudError'; errorCode: number }
   | { kind: 'http'; status: number }
   | { kind: 'tcbJson'; code: string; message: string }
@@ -62,6 +76,8 @@ export interface CloudRequest {
   seq: number;
   /** From the URL the function was given; '' if the path named none. */
   functionName: string;
+  /** The caller's OPENID, when the invoker put it in the URL. */
+  callerOpenid?: string;
   /** e.g. 'logistics.bindAccount'; '' if the request did not say. */
   apiName: string;
   /** The decoded HTTPS params (snake_case). Password redacted unless revealSecrets was asked for. */
@@ -72,6 +88,9 @@ export interface CloudRequest {
   /** Whether the logistics state changed (the operation ran). */
   applied: boolean;
   outcome: RequestOutcome;
+  /** When the request arrived and when its answer was sent (ms, performance.timeOrigin-based); no answeredAt while hanging. */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 export interface RequestFilter {
@@ -93,8 +112,16 @@ export interface LocalCloud {
   /** Printers and bound / pending accounts; never a password. */
   state(): LogisticsSnapshot;
   registerCarrierAccount(account: CarrierAccount): void;
-  /** The carrier approves a pending (EMS) bind; false if none was pending. */
+  /** The carrier's reviewer approves an account under review (EMS, status 1 → 0); false if none was. */
+  approveReview(account: AccountRef): boolean;
+  /** The same, by its older name. */
   approvePending(account: AccountRef): boolean;
+  /** The reviewer rejects it (status 1 → 2, `reason` in remark_wrong_msg); false if none was under review. */
+  rejectReview(account: AccountRef, reason: string): boolean;
+  /** Puts account records in as they are: any status (3, or values WeChat never listed), any field. */
+  seedAccounts(records: ReadonlyArray<AccountRef & Partial<AccountRecord>>): void;
+  /** Makes openids known as users of the mini program (updatePrinter answers 40003 for others). */
+  addKnownUsers(openids: readonly string[]): void;
   /** Stops the server and ends every socket, hanging requests included. */
   close(): Promise<void>;
 }
@@ -102,7 +129,7 @@ export interface LocalCloud {
 const REDACTED = '******';
 /** Params whose values never leave the request log unredacted. */
 const SECRET_PARAM = /passw(or)?d|secret/i;
-const FUNCTION_PATH = /^\/fn\/([A-Za-z0-9_-]{1,128})$/;
+const FUNCTION_PATH = /^\/fn\/([A-Za-z0-9_-]{1,128})(?:\/caller\/([^/]{1,256}))?$/;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Neither protobuf (wire type 4 at offset 1) nor JSON: what a misbehaving proxy might send. */
 const MALFORMED_BODY = Buffer.from('<html><body>502 Bad Gateway</body></html>');
@@ -138,8 +165,12 @@ export function redactRequest(request: CloudRequest): CloudRequest {
 
 function describeRequestOutcome(outcome: RequestOutcome): string {
   switch (outcome.kind) {
-    case 'answered':
-      return `errcode ${outcome.errcode} ${outcome.errmsg}`;
+    case 'answered': {
+      const count = outcome.fields?.count;
+      return `errcode ${outcome.errcode} ${outcome.errmsg}${typeof count === 'number' ? ` (count ${count})` : ''}`;
+    }
+    case 'seeded':
+      return `seeded answer ${JSON.stringify(outcome.body)?.slice(0, 120) ?? 'undefined'}`;
     case 'cloudError':
       return `cloud error_code ${outcome.errorCode}`;
     case 'http':
@@ -196,7 +227,7 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
 
 /** What the request asks, or why it cannot be understood. */
 type Parsed =
-  | { ok: true; functionName: string; apiName: string; params: Record<string, unknown>; appid?: string }
+  | { ok: true; functionName: string; callerOpenid?: string; apiName: string; params: Record<string, unknown>; appid?: string }
   | { ok: false; functionName: string; apiName: string; reason: string };
 
 /** The request target's path; undefined when the target is not a URL (`POST http://[ HTTP/1.1`). */
@@ -208,10 +239,21 @@ function pathOf(target: string | undefined): string | undefined {
   }
 }
 
+function decodedOrUndefined(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 async function parseCloudCall(request: http.IncomingMessage): Promise<Parsed> {
   const pathname = pathOf(request.url);
   if (pathname === undefined) return { ok: false, functionName: '', apiName: '', reason: 'request target is not a URL' };
-  const functionName = FUNCTION_PATH.exec(pathname)?.[1] ?? '';
+  const matched = FUNCTION_PATH.exec(pathname);
+  const functionName = matched?.[1] ?? '';
+  const callerOpenid = decodedOrUndefined(matched?.[2]);
   if (request.method !== 'POST') return { ok: false, functionName, apiName: '', reason: `method ${request.method}` };
   if (!functionName) return { ok: false, functionName, apiName: '', reason: `no function in path ${pathname}` };
   let fields;
@@ -228,7 +270,7 @@ async function parseCloudCall(request: http.IncomingMessage): Promise<Parsed> {
   try {
     const call = decodeRequestData(requestData.data);
     if (call.apiType !== 'OPEN_API') return { ok: false, functionName, apiName, reason: `api_type ${call.apiType}` };
-    return { ok: true, functionName, apiName, params: call.params, ...(call.appid ? { appid: call.appid } : {}) };
+    return { ok: true, functionName, ...(callerOpenid ? { callerOpenid } : {}), apiName, params: call.params, ...(call.appid ? { appid: call.appid } : {}) };
   } catch (error) {
     return { ok: false, functionName, apiName, reason: `requestData is not a CommApiData: ${(error as Error).message}` };
   }
@@ -252,6 +294,7 @@ function tcbJsonBody(code: string, message: string): Buffer {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const functionsDir = options.functionsDir ?? DEFAULT_FUNCTIONS_DIR;
   const logistics = createLogisticsState(options);
+  const clock = () => performance.timeOrigin + performance.now();
   const faults = createFaults();
   const log: CloudRequest[] = [];
   let seq = 0;
@@ -266,7 +309,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const implementation = IMPLEMENTED_APIS[apiName];
     if (implementation === undefined) return { outcome: { kind: 'cloudError', errorCode: CloudErrorCode.API_NOT_FOUND }, applied: false };
-    return { outcome: { kind: 'answered', ...implementation(logistics, params) }, applied: true };
+    return { outcome: answeredOutcome(implementation(logistics, params)), applied: true };
+  }
+
+  function answeredOutcome(answer: WeChatAnswer): RequestOutcome {
+    const { errcode, errmsg, ...fields } = answer;
+    return { kind: 'answered', errcode, errmsg, ...(Object.keys(fields).length > 0 ? { fields } : {}) };
   }
 
   function faultOutcome(fault: Fault, params: Record<string, unknown>, normal: RequestOutcome | undefined): RequestOutcome {
@@ -287,13 +335,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return { kind: 'malformed' };
       case 'tcbJson':
         return { kind: 'tcbJson', code: fault.code, message: fault.message ?? `injected ${fault.code}` };
+      case 'answer':
+        return { kind: 'seeded', body: fault.body };
     }
   }
 
-  function respond(response: http.ServerResponse, outcome: RequestOutcome): void {
+  function respond(response: http.ServerResponse, outcome: RequestOutcome, request?: CloudRequest): void {
+    if (outcome.kind !== 'hung' && request !== undefined) request.answeredAt = clock();
     switch (outcome.kind) {
       case 'answered':
-        return send(response, 200, 'application/octet-stream', encodeWeChatAnswer(outcome));
+        return send(response, 200, 'application/octet-stream', encodeWeChatAnswer({ errcode: outcome.errcode, errmsg: outcome.errmsg, ...outcome.fields }));
+      case 'seeded':
+        return send(response, 200, 'application/octet-stream', encodeWeChatBody(outcome.body));
       case 'cloudError':
         return send(response, 200, 'application/octet-stream', encodeCloudError(outcome.errorCode));
       case 'http':
@@ -310,41 +363,47 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
 
-  function record(entry: Omit<CloudRequest, 'seq'>): void {
+  function record(entry: Omit<CloudRequest, 'seq'>): CloudRequest {
     const request: CloudRequest = { seq: ++seq, ...entry };
     log.push(request);
     options.log?.(`[localcloud] ${formatRequest(request)}`);
+    return request;
   }
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const receivedAt = clock();
     const parsed = await parseCloudCall(request);
     if (!parsed.ok) {
       const outcome: RequestOutcome = { kind: 'rejected', reason: parsed.reason };
-      record({ functionName: parsed.functionName, apiName: parsed.apiName, params: {}, applied: false, outcome });
-      return respond(response, outcome);
+      const logged = record({ functionName: parsed.functionName, apiName: parsed.apiName, params: {}, applied: false, outcome, receivedAt });
+      return respond(response, outcome, logged);
     }
     const { functionName, apiName, params } = parsed;
+    // Whoever invokes a function is a user of the mini program.
+    if (parsed.callerOpenid !== undefined) addKnownUsers(logistics, [parsed.callerOpenid]);
     const fault = faults.take({ functionName, apiName });
     const normal = fault === undefined || faultApplies(fault) ? await normalOutcome(functionName, apiName, params) : undefined;
     const outcome = fault === undefined ? normal!.outcome : faultOutcome(fault, params, normal?.outcome);
-    record({
+    const logged = record({
       functionName,
+      ...(parsed.callerOpenid ? { callerOpenid: parsed.callerOpenid } : {}),
       apiName,
       params,
       ...(parsed.appid ? { appid: parsed.appid } : {}),
       ...(fault ? { fault: fault.kind } : {}),
       applied: normal?.applied ?? false,
       outcome,
+      receivedAt,
     });
     if (fault?.kind === 'slow') {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        respond(response, outcome);
+        respond(response, outcome, logged);
       }, fault.delayMs);
       timers.add(timer);
       return;
     }
-    respond(response, outcome);
+    respond(response, outcome, logged);
   }
 
   const server = http.createServer((request, response) => {
@@ -388,7 +447,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     state: () => snapshot(logistics),
     registerCarrierAccount: (account) => registerCarrierAccount(logistics, account),
-    approvePending: (account) => approvePending(logistics, account),
+    approveReview: (account) => approveReview(logistics, account),
+    approvePending: (account) => approveReview(logistics, account),
+    rejectReview: (account, reason) => rejectReview(logistics, account, reason),
+    seedAccounts: (records) => seedAccounts(logistics, records),
+    addKnownUsers: (openids) => addKnownUsers(logistics, openids),
     close: () => {
       closing ??= (async () => {
         for (const timer of timers) clearTimeout(timer);

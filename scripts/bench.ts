@@ -16,7 +16,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { functionEnvironment } from '../localcloud/invoke';
+import { functionEnvironment, startWarmFunction } from '../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../localcloud/server';
 import { build, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle, type BundleOptions } from './build';
 import { BUNDLE_FILE, CACHE_FILE } from './build/code-cache';
@@ -178,14 +178,17 @@ function environmentFor(cloud: LocalCloud, name: FunctionName, functionDir: stri
 /** The event for one cold start; a bind of a fresh SF account each time, so every bind succeeds. */
 function eventFor(cloud: LocalCloud, name: FunctionName, tag: string): unknown {
   if (name === 'updatePrinter') return { openid: PRINTER_OPENID, updateType: 'bind' };
+  if (name === 'getBindings') return {};
   const bizId = `bench-${tag}`;
   cloud.registerCarrierAccount({ deliveryId: 'SF', bizId });
   return { type: 'bind', bizId, deliveryId: 'SF' };
 }
 
 function checkAnswer(variant: string, name: FunctionName, answer: ChildAnswer): void {
-  const result = answer.result as { ok?: boolean; errCode?: number; status?: number } | undefined;
-  const succeeded = variant === 'floor' ? result?.status === 200 : variant === 'naive' ? result?.errCode === 0 : result?.ok === true;
+  const result = answer.result as { ok?: boolean; errCode?: number; status?: number; accounts?: { errCode?: number } } | undefined;
+  // The naive getBindings answers its three SDK results; the first one tells.
+  const naiveOk = name === 'getBindings' ? result?.accounts?.errCode === 0 : result?.errCode === 0;
+  const succeeded = variant === 'floor' ? result?.status === 200 : variant === 'naive' ? naiveOk : result?.ok === true;
   if (!succeeded) throw new Error(`${variant} ${name} did not succeed: ${JSON.stringify(answer)}`);
   const expectedCache = variant === 'cached' ? 'accepted' : variant === 'refused' ? 'other-runtime' : undefined;
   if (answer.codeCache !== expectedCache) throw new Error(`${variant} ${name}: code cache ${answer.codeCache}, expected ${expectedCache}`);
@@ -244,10 +247,64 @@ async function warmCalls(cloud: LocalCloud, folders: Folders, options: Options):
   return { logged: await run('logged'), quiet: await run('quiet') };
 }
 
+/** Warm getBindings calls timed from the parent, with every answer of the local cloud held back. */
+interface DelayedLatency {
+  delayMs: number;
+  calls: number;
+  /** Per delay: the call durations, ms. */
+  byDelay: Record<string, number[]>;
+}
+
+const READ_DELAY_MS = 50;
+
+/**
+ * getBindings' latency when every answer takes READ_DELAY_MS: its three reads run concurrently, so
+ * a call costs about one delay, not three. Measured with no delay too, for what the rest costs.
+ */
+async function delayedReads(cloud: LocalCloud, folders: Folders, options: Options): Promise<DelayedLatency | undefined> {
+  if (!options.functions.includes('getBindings')) return undefined;
+  const calls = options.warmRounds >= 1500 ? 60 : 20;
+  const container = await startWarmFunction({
+    functionDir: dirOf(folders, 'built', 'getBindings'),
+    functionName: 'getBindings',
+    cloudUrl: cloud.functionUrl('getBindings'),
+    caller: { openid: ADMIN_OPENID, source: 'wx_client' },
+    // The invoker runs this Node (not --node's): the row measures concurrency, not a runtime.
+    env: { LOGISTICS_ADMIN_OPENIDS: ADMIN_OPENID },
+  });
+  const byDelay: Record<string, number[]> = {};
+  try {
+    for (const delayMs of [0, READ_DELAY_MS]) {
+      const durations: number[] = [];
+      for (let i = 0; i < calls + 5; i += 1) {
+        cloud.faults.clear();
+        if (delayMs > 0) cloud.faults.next({ kind: 'slow', delayMs }, { functionName: 'getBindings', times: 3 });
+        const started = process.hrtime.bigint();
+        const invocation = await container.invoke({}, { timeoutMs: 10_000 });
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const envelope = invocation.status === 'returned' ? (invocation.result as { ok?: boolean }) : undefined;
+        if (envelope?.ok !== true) throw new Error(`getBindings with ${delayMs} ms delays did not succeed: ${JSON.stringify(invocation)}`);
+        if (i >= 5) durations.push(ms); // the first calls warm the process up
+      }
+      byDelay[String(delayMs)] = durations;
+    }
+  } finally {
+    cloud.faults.clear();
+    await container.close();
+  }
+  return { delayMs: READ_DELAY_MS, calls, byDelay };
+}
+
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(2);
 
-function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folders, options: Options): { text: string; summary: Record<string, unknown> } {
+function report(
+  samples: Map<string, Sample[]>,
+  warm: WarmResult,
+  folders: Folders,
+  options: Options,
+  delayed: DelayedLatency | undefined,
+): { text: string; summary: Record<string, unknown> } {
   const lines: string[] = [];
   const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
   const summary: Record<string, unknown> = { node: version, runs: options.runs, cpus: cpus().length };
@@ -301,6 +358,22 @@ function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folde
   lines.push(`| ours | ${share(logged.oursOverheadMs, logged.rawMedianMs)} | ${share(quiet.oursOverheadMs, quiet.rawMedianMs)} |`);
   lines.push(`| the thinnest wrapper with the same duties | ${share(logged.thinnestOverheadMs, logged.rawMedianMs)} | ${share(quiet.thinnestOverheadMs, quiet.rawMedianMs)} |`);
 
+  if (delayed !== undefined) {
+    const none = delayed.byDelay['0'] ?? [];
+    const slow = delayed.byDelay[String(delayed.delayMs)] ?? [];
+    summary.getBindingsDelayed = { delayMs: delayed.delayMs, calls: delayed.calls, noDelayMedianMs: median(none), delayedMedianMs: median(slow) };
+    lines.push('');
+    lines.push(`getBindings, warm, ${delayed.calls} calls each, timed from the invoker (event sent → envelope back); its three reads run concurrently.`);
+    lines.push('');
+    lines.push('| local cloud | median ms (p25–p75) | added by the delay, ms | in delays |');
+    lines.push('| --- | --: | --: | --: |');
+    lines.push(`| answers at once | ${fixed(median(none), 1)} (${fixed(quantile(none, 0.25), 1)}–${fixed(quantile(none, 0.75), 1)}) | – | – |`);
+    const added = median(slow) - median(none);
+    lines.push(
+      `| every answer delayed ${delayed.delayMs} ms | ${fixed(median(slow), 1)} (${fixed(quantile(slow, 0.25), 1)}–${fixed(quantile(slow, 0.75), 1)}) | ${fixed(added, 1)} | ${(added / delayed.delayMs).toFixed(2)} (one after another: 3) |`,
+    );
+  }
+
   lines.push('');
   lines.push('Deploy folder:');
   lines.push('');
@@ -334,16 +407,19 @@ function report(samples: Map<string, Sample[]>, warm: WarmResult, folders: Folde
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workDir = mkdtempSync(path.join(tmpdir(), 'wx-logistics-bench-'));
-  const cloud = await startLocalCloud({});
+  // The printer the updatePrinter runs bind is a user of the mini program (else 40003).
+  const cloud = await startLocalCloud({ knownUsers: [PRINTER_OPENID] });
   try {
     process.stderr.write('building the variants…\n');
     const folders = await prepareFolders(workDir, options.functions, options.node);
     const samples = await coldStarts(cloud, folders, options);
     process.stderr.write('warm calls…\n');
     const warm = await warmCalls(cloud, folders, options);
-    const { text, summary } = report(samples, warm, folders, options);
+    process.stderr.write('getBindings with delayed answers…\n');
+    const delayed = await delayedReads(cloud, folders, options);
+    const { text, summary } = report(samples, warm, folders, options, delayed);
     console.log(text);
-    if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ summary, samples: Object.fromEntries(samples), warm }, null, 1)}\n`);
+    if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ summary, samples: Object.fromEntries(samples), warm, delayed }, null, 1)}\n`);
   } finally {
     await cloud.close();
     rmSync(workDir, { recursive: true, force: true });

@@ -18,7 +18,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from './ensure-built';
-import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV } from '../localcloud/demo';
+import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../localcloud/demo';
 import { invokeFunction, type WXContextCaller } from '../localcloud/invoke';
 import { formatRequest, redactSecretValues, startLocalCloud } from '../localcloud/server';
 
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
 
   await ensureBuilt();
   const functionName = name as FunctionName;
-  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS });
+  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
   try {
     const invocation = await invokeFunction({
       functionDir: builtFunctionDir(functionName),

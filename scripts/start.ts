@@ -1,16 +1,27 @@
 /**
  * `npm start`: the main job, end to end, offline. Starts the local cloud with the demo accounts,
  * runs the built functions through the real wx-server-sdk as an admin (and once as a stranger),
- * prints each step and its envelope, and exits with nothing left running.
+ * prints each step and its envelope, lets the EMS reviewer approve one account and reject another,
+ * ends with the overview getBindings gives as a person reads it, and exits with nothing left running.
  *
  * Exit code 1 if any step answered other than expected, so this doubles as a smoke test.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { builtFunctionDir, FUNCTION_NAMES, type FunctionName } from './ensure-built';
-import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_STRANGER_OPENID } from '../localcloud/demo';
+import {
+  DEMO_ADMIN_OPENID,
+  DEMO_CARRIER_ACCOUNTS,
+  DEMO_FUNCTION_ENV,
+  DEMO_KNOWN_USERS,
+  DEMO_PRINTER_OPENID,
+  DEMO_REJECTION_REASON,
+  DEMO_STRANGER_OPENID,
+} from '../localcloud/demo';
 import { startWarmFunction, type WarmFunction } from '../localcloud/invoke';
-import { formatRequest, redactParams, startLocalCloud } from '../localcloud/server';
+import { formatRequest, redactParams, startLocalCloud, type LocalCloud } from '../localcloud/server';
+import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
+import type { Envelope } from '../core/envelope';
 
 interface Step {
   title: string;
@@ -18,7 +29,11 @@ interface Step {
   as: 'admin' | 'stranger';
   event: Record<string, unknown>;
   expect: string;
+  /** Done on the local cloud before the step (the carrier's reviewer); returns what to print. */
+  before?: (cloud: LocalCloud) => string;
 }
+
+const EMS_REMARK = '电话:13800000000 联系人:张三 服务类型:标准快递 发货地址:上海市';
 
 const STEPS: readonly Step[] = [
   { title: '把管理员本人设为面单打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'bind' }, expect: 'OK' },
@@ -48,9 +63,24 @@ const STEPS: readonly Step[] = [
     title: '绑定 EMS 账号（需要 EMS 审核）',
     fn: 'bindAccount',
     as: 'admin',
-    event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems', remarkContent: '电话:13800000000 联系人:张三 服务类型:标准快递 发货地址:上海市' },
+    event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems', remarkContent: EMS_REMARK },
     expect: 'UNDER_REVIEW',
   },
+  {
+    title: '再绑定一个 EMS 账号（地址写得不全）',
+    fn: 'bindAccount',
+    as: 'admin',
+    event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems-2', remarkContent: '电话:13900000000 联系人:李四 服务类型:标准快递 发货地址:上海市' },
+    expect: 'UNDER_REVIEW',
+  },
+  {
+    title: '把仓库的同事绑定为面单打印员',
+    fn: 'updatePrinter',
+    as: 'admin',
+    event: { openid: DEMO_PRINTER_OPENID, updateType: 'bind' },
+    expect: 'OK',
+  },
+  { title: '管理员本人也做打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'bind' }, expect: 'OK' },
   {
     title: '不是管理员的用户尝试解绑韵达账号',
     fn: 'bindAccount',
@@ -58,7 +88,38 @@ const STEPS: readonly Step[] = [
     event: { type: 'unbind', deliveryId: 'YUNDA', bizId: 'demo-yunda' },
     expect: 'NOT_ADMIN',
   },
+  { title: '不是管理员的用户尝试查看绑定情况', fn: 'getBindings', as: 'stranger', event: {}, expect: 'NOT_ADMIN' },
+  {
+    title: '查看绑定情况（EMS 审核已有结果）',
+    fn: 'getBindings',
+    as: 'admin',
+    event: {},
+    expect: 'OK',
+    before: (cloud) => {
+      cloud.approveReview({ deliveryId: 'EMS', bizId: 'demo-ems' });
+      cloud.rejectReview({ deliveryId: 'EMS', bizId: 'demo-ems-2' }, DEMO_REJECTION_REASON);
+      return `EMS 审核员：通过 EMS/demo-ems；驳回 EMS/demo-ems-2（${DEMO_REJECTION_REASON}）`;
+    },
+  },
 ];
+
+/** getBindings' answer as a person reads it: the page's own view of it, as text. */
+function overview(envelope: Envelope): string[] {
+  const view = bindingsViewFor(envelope, {});
+  if (view.access !== 'shown') return [`   ${view.refusalMessage}`];
+  const lines = [];
+  const { printers, accounts } = view;
+  lines.push(`   面单打印员（${printers.rows.length}）${printers.state === 'failed' ? `：${printers.message}` : ''}`);
+  for (const row of printers.rows) lines.push(`     • ${row.openid}${row.isMe ? '（我）' : ''}`);
+  if (printers.state === 'shown' && printers.rows.length === 0) lines.push(`     ${printers.emptyText}`);
+  lines.push(`   快递账号（${accounts.rows.length}）${accounts.state === 'failed' ? `：${accounts.message}` : ''}`);
+  for (const row of accounts.rows) {
+    lines.push(`     • ${row.carrierName} ${row.bizId}：${row.badge}${row.reason ? `，原因：${row.reason}` : ''}`);
+  }
+  if (accounts.state === 'shown' && accounts.rows.length === 0) lines.push(`     ${accounts.emptyText}`);
+  return lines;
+}
+
 
 const CALLERS = {
   admin: { openid: DEMO_ADMIN_OPENID, source: 'wx_client' },
@@ -79,7 +140,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS });
+  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
   const containers = new Map<string, WarmFunction>();
   let failures = 0;
   try {
@@ -99,17 +160,21 @@ async function main(): Promise<number> {
       }),
     );
 
+    let lastOverview: string[] = [];
     for (const [index, step] of STEPS.entries()) {
+      const control = step.before?.(cloud);
       const seen = cloud.requestCount();
       const invocation = await containers.get(`${step.fn}:${step.as}`)!.invoke(step.event);
       console.log(`${index + 1}. ${step.title}`);
+      if (control !== undefined) console.log(`   （本地云）${control}`);
       console.log(`   ${step.fn} ${JSON.stringify(redactParams(step.event))}（调用者：${step.as === 'admin' ? '管理员' : '陌生人'} ${CALLERS[step.as].openid}）`);
       if (invocation.status !== 'returned') {
         failures += 1;
         console.log(`   ✘ 云函数没有返回：${JSON.stringify(invocation)}\n`);
         continue;
       }
-      const envelope = invocation.result as { ok: boolean; code: string; errCode: number; message: string; errMsg: string };
+      const envelope = invocation.result as Envelope;
+      if (step.fn === 'getBindings' && envelope.ok) lastOverview = overview(envelope);
       const asExpected = envelope.code === step.expect;
       if (!asExpected) failures += 1;
       console.log(`   ${envelope.ok ? '✔' : '•'} ${envelope.message}`);
@@ -119,11 +184,8 @@ async function main(): Promise<number> {
       console.log('');
     }
 
-    const state = cloud.state();
-    console.log('本地云最终状态');
-    console.log(`   打印员：${state.printers.length === 0 ? '（无）' : state.printers.join('，')}`);
-    console.log(`   已绑定账号：${state.boundAccounts.map((a) => `${a.deliveryId}/${a.bizId}`).join('，') || '（无）'}`);
-    console.log(`   审核中账号：${state.pendingAccounts.map((a) => `${a.deliveryId}/${a.bizId}`).join('，') || '（无）'}`);
+    console.log('当前绑定情况（管理员在页面上看到的，来自 getBindings）');
+    console.log(lastOverview.length > 0 ? lastOverview.join('\n') : '   （没有读到）');
   } finally {
     await Promise.all([...containers.values()].map((container) => container.close()));
     await cloud.close();

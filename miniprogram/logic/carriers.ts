@@ -1,96 +1,89 @@
 /**
- * The courier companies (快递公司) offered in the picker, and what the page asks for each.
+ * The carrier picker: its rows, and what the account form shows for the row chosen. The carriers
+ * themselves (ids, names, what a bind needs) live once in ../shared/carriers.ts.
  *
- * Ids and names come from WeChat's 物流助手 list of supported carriers ("快递公司信息", the list that
- * `logistics.getAllDelivery` answers from). WeChat keeps that list, so the picker also has
- * "其他（手动输入）" for any id not listed here.
- *
- * `needsPassword`: WeChat's bindAccount docs say the password is not required for EMS, SF (顺丰) and
- * JD (京东, id JDL in the 物流助手 list); every other carrier signs its accounts with one.
- * `needsRemark`: only EMS reviews a bind, and wants the remark to review it.
+ * The rows are the carriers WeChat answered (getBindings' `carriers` part) when it answered some,
+ * otherwise the built-in list; "其他（手动输入）" is always last, for any id not listed.
  */
+import type { CarrierItem } from '../shared/bindings';
+import { CARRIERS, EMS_REMARK_FORMAT, findCarrier, type Carrier } from '../shared/carriers';
 
-export interface Carrier {
-  readonly deliveryId: string;
-  /** The carrier's Chinese name, as a person knows it. */
-  readonly name: string;
-  readonly needsPassword: boolean;
-  readonly needsRemark: boolean;
-}
-
-function carrier(deliveryId: string, name: string, needs: { password?: boolean; remark?: boolean } = {}): Carrier {
-  return Object.freeze({
-    deliveryId,
-    name,
-    needsPassword: needs.password ?? true,
-    needsRemark: needs.remark ?? false,
-  });
-}
-
-/** Most used first. */
-export const CARRIERS: readonly Carrier[] = Object.freeze([
-  carrier('SF', '顺丰速运', { password: false }),
-  carrier('ZTO', '中通快递'),
-  carrier('YTO', '圆通速递'),
-  carrier('STO', '申通快递'),
-  carrier('YUNDA', '韵达快递'),
-  carrier('JTSD', '极兔速递'),
-  carrier('JDL', '京东快递', { password: false }),
-  carrier('EMS', '中国邮政速递物流', { password: false, remark: true }),
-  carrier('DB', '德邦快递'),
-  carrier('BEST', '百世快递'),
-  carrier('ANE', '安能物流'),
-  carrier('UCE', '优速快递'),
-]);
+export { CARRIERS, EMS_REMARK_FORMAT, findCarrier, type Carrier };
 
 export const OTHER_CARRIER_LABEL = '其他（手动输入）';
 
-/** The EMS remark format WeChat asks for, shown next to the remark field. */
-export const EMS_REMARK_FORMAT = '电话:xxx 联系人:xxx 服务类型:xxx 发货地址:xxx';
-
-/** One row of the picker: the listed carriers, then "other" last. */
+/** One row of the picker. */
 export interface CarrierOption {
   readonly label: string;
   /** Empty for "other": the person types the id. */
   readonly deliveryId: string;
+  /** The built-in rules for this id (password, remark), when the project knows the carrier. */
+  readonly carrier: Carrier | undefined;
 }
 
-export const CARRIER_OPTIONS: readonly CarrierOption[] = Object.freeze([
-  ...CARRIERS.map((c) => Object.freeze({ label: `${c.name}（${c.deliveryId}）`, deliveryId: c.deliveryId })),
-  Object.freeze({ label: OTHER_CARRIER_LABEL, deliveryId: '' }),
-]);
+function option(deliveryId: string, name: string): CarrierOption {
+  return Object.freeze({ label: `${name}（${deliveryId}）`, deliveryId, carrier: findCarrier(deliveryId) });
+}
+
+const OTHER_OPTION: CarrierOption = Object.freeze({ label: OTHER_CARRIER_LABEL, deliveryId: '', carrier: undefined });
+
+/**
+ * The picker rows. From WeChat's list: the carriers the project knows first (most used first, as
+ * in the built-in list), then the rest in WeChat's order, each named as WeChat names it.
+ */
+export function carrierOptions(answered?: readonly CarrierItem[]): readonly CarrierOption[] {
+  if (answered === undefined || answered.length === 0) {
+    return Object.freeze([...CARRIERS.map((c) => option(c.deliveryId, c.name)), OTHER_OPTION]);
+  }
+  const unique = answered.filter((item, index) => answered.findIndex((other) => other.deliveryId === item.deliveryId) === index);
+  const rank = (item: CarrierItem) => {
+    const at = CARRIERS.findIndex((c) => c.deliveryId === item.deliveryId);
+    return at < 0 ? CARRIERS.length : at;
+  };
+  const ordered = unique.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index);
+  return Object.freeze([
+    ...ordered.map(({ item }) => option(item.deliveryId, item.deliveryName || findCarrier(item.deliveryId)?.name || item.deliveryId)),
+    OTHER_OPTION,
+  ]);
+}
+
+/** The built-in rows (before getBindings answered, or when its carriers part failed). */
+export const CARRIER_OPTIONS: readonly CarrierOption[] = carrierOptions();
 
 export const OTHER_CARRIER_INDEX = CARRIER_OPTIONS.length - 1;
 
-export function findCarrier(deliveryId: string): Carrier | undefined {
-  return CARRIERS.find((c) => c.deliveryId === deliveryId);
+/** The row of a delivery id, or the "other" row when it is not listed. */
+export function carrierIndexOf(deliveryId: string, options: readonly CarrierOption[] = CARRIER_OPTIONS): number {
+  const found = options.findIndex((o) => o.deliveryId !== '' && o.deliveryId === deliveryId);
+  return found >= 0 ? found : options.length - 1;
 }
 
 /** What the account form shows for a picker position (-1: nothing chosen yet). */
 export interface CarrierChoice {
   readonly chosen: boolean;
   readonly isOther: boolean;
-  /** The listed carrier, if a listed one is chosen. */
+  /** The listed id ('' for "other" or nothing chosen). */
+  readonly deliveryId: string;
+  /** The built-in rules, if the chosen carrier is one the project knows. */
   readonly carrier: Carrier | undefined;
   readonly label: string;
 }
 
-export function carrierChoice(index: number): CarrierChoice {
-  if (index === OTHER_CARRIER_INDEX) {
-    return { chosen: true, isOther: true, carrier: undefined, label: OTHER_CARRIER_LABEL };
-  }
-  const listed = Number.isInteger(index) && index >= 0 ? CARRIERS[index] : undefined;
-  if (!listed) return { chosen: false, isOther: false, carrier: undefined, label: '请选择快递公司' };
-  return { chosen: true, isOther: false, carrier: listed, label: CARRIER_OPTIONS[index]?.label ?? listed.name };
+export function carrierChoice(index: number, options: readonly CarrierOption[] = CARRIER_OPTIONS): CarrierChoice {
+  const row = Number.isInteger(index) && index >= 0 ? options[index] : undefined;
+  if (row === undefined) return { chosen: false, isOther: false, deliveryId: '', carrier: undefined, label: '请选择快递公司' };
+  if (row.deliveryId === '') return { chosen: true, isOther: true, deliveryId: '', carrier: undefined, label: OTHER_CARRIER_LABEL };
+  return { chosen: true, isOther: false, deliveryId: row.deliveryId, carrier: row.carrier, label: row.label };
 }
 
 /**
- * Whether to show the password field. For a hand-typed id we cannot know, so it is shown (and
- * optional); a listed carrier shows it only when it needs one.
+ * Whether to show the password field. For a carrier the project does not know (typed by hand, or
+ * listed only by WeChat) we cannot tell, so it is shown (and optional); a known carrier shows it
+ * only when it needs one.
  */
 export function showsPassword(choice: CarrierChoice): boolean {
-  if (choice.isOther) return true;
-  return choice.carrier?.needsPassword ?? false;
+  if (!choice.chosen) return false;
+  return choice.carrier?.needsPassword ?? true;
 }
 
 /** Whether to show the remark field: for EMS, also when EMS is typed by hand. */

@@ -3,7 +3,7 @@
  * fields (never send ""), apply the few rules only the page knows (which carrier needs what), then
  * the same checks as the functions (validation.ts).
  */
-import { carrierChoice, showsPassword, showsRemark, EMS_REMARK_FORMAT, type CarrierChoice } from './carriers';
+import { CARRIER_OPTIONS, carrierChoice, showsPassword, showsRemark, EMS_REMARK_FORMAT, type CarrierChoice, type CarrierOption } from './carriers';
 import {
   checkBindAccountEvent,
   checkUpdatePrinterEvent,
@@ -51,7 +51,7 @@ export function buildUpdatePrinterEvent(action: 'bindPrinter' | 'unbindPrinter' 
 }
 
 export interface AccountForm {
-  /** Position in CARRIER_OPTIONS; -1 while nothing is chosen. */
+  /** Position in the picker's rows; -1 while nothing is chosen. */
   readonly carrierIndex: number;
   /** Typed by hand, used only for "other". */
   readonly deliveryId: string;
@@ -65,11 +65,12 @@ export function normaliseRemark(remark: string): string {
   return remark.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-export function buildBindAccountEvent(type: BindOrUnbind, form: AccountForm): Built<BindAccountEvent> {
-  const choice: CarrierChoice = carrierChoice(form.carrierIndex);
+/** `options`: the picker's rows the index points into (the built-in ones unless WeChat's list came). */
+export function buildBindAccountEvent(type: BindOrUnbind, form: AccountForm, options: readonly CarrierOption[] = CARRIER_OPTIONS): Built<BindAccountEvent> {
+  const choice: CarrierChoice = carrierChoice(form.carrierIndex, options);
   if (!choice.chosen) return problem('deliveryId', '请选择快递公司（deliveryId）');
 
-  const deliveryId = choice.isOther ? form.deliveryId.trim() : (choice.carrier?.deliveryId ?? '');
+  const deliveryId = choice.isOther ? form.deliveryId.trim() : choice.deliveryId;
   if (deliveryId === '') return problem('deliveryId', '请填写快递公司编码（deliveryId），例如 YUNDA');
 
   // A field the page hides is never sent, even if something was typed there before.
@@ -93,6 +94,13 @@ export function buildBindAccountEvent(type: BindOrUnbind, form: AccountForm): Bu
     ...(password === '' ? {} : { password }),
     ...(remarkContent === '' ? {} : { remarkContent }),
   };
+  const found = checkBindAccountEvent(event);
+  return found ? { ok: false, problem: found } : { ok: true, event };
+}
+
+/** An unbind from an account row: the row's own ids, checked like any other event. */
+export function buildAccountUnbindEvent(account: { readonly deliveryId: string; readonly bizId: string }): Built<BindAccountEvent> {
+  const event: BindAccountEvent = { type: 'unbind', bizId: account.bizId, deliveryId: account.deliveryId };
   const found = checkBindAccountEvent(event);
   return found ? { ok: false, problem: found } : { ok: true, event };
 }

@@ -49,6 +49,7 @@ const INFO_TITLES: Readonly<Record<string, string>> = {
 const ERROR_TITLES: Readonly<Record<string, string>> = {
   WRONG_ACCOUNT_OR_PASSWORD: '客户编码或密码不正确',
   BIZ_ID_NOT_FOUND: '没有找到这个客户编码',
+  INVALID_OPENID: '这个 openid 不是本小程序的用户',
   NOT_ADMIN: '没有权限',
   ADMINS_NOT_CONFIGURED: '尚未设置管理员',
   NO_CALLER_IDENTITY: '无法确认你的身份',
@@ -72,7 +73,7 @@ export interface OutcomeContext {
   readonly passwordSent: boolean;
 }
 
-export function describeOutcome(envelope: Envelope, context: OutcomeContext): ResultView {
+export function resultPanelFor(envelope: Envelope, context: OutcomeContext): ResultView {
   const technical = `${envelope.code} · errCode ${envelope.errCode}`;
   if (envelope.ok) {
     return view('success', DONE_TITLES[context.action], envelope.message, '', false, technical);

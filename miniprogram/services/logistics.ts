@@ -1,5 +1,5 @@
 /**
- * The one way the page calls the two cloud functions. It always resolves with an envelope, the
+ * The one way the page calls the cloud functions. It always resolves with an envelope, the
  * same shape the functions answer with, also when the call itself fails (function not deployed,
  * function crashed, no network, no answer in time, an answer that is not an envelope). So the
  * page has a single path for every outcome.
@@ -9,12 +9,14 @@
  */
 import type { Envelope } from '../../core/envelope';
 import type { BindAccountEvent, UpdatePrinterEvent } from '../logic/validation';
+import type { GetBindingsEvent } from '../shared/bindings';
 
 export type { Envelope };
 
 export interface FunctionEvents {
   updatePrinter: UpdatePrinterEvent;
   bindAccount: BindAccountEvent;
+  getBindings: GetBindingsEvent;
 }
 
 export type FunctionName = keyof FunctionEvents;
@@ -72,7 +74,7 @@ export const CLIENT_OUTCOMES = Object.freeze({
 export const OUTCOME_UNKNOWN_CODES: readonly string[] = ['OUTCOME_UNKNOWN', CLIENT_OUTCOMES.CALL_TIMEOUT.code];
 
 /** Longer than the functions' own time budget plus a cold start, so it fires only when the answer is lost. */
-export const DEFAULT_TIMEOUT_MS = 15000;
+export const CALL_FUNCTION_TIMEOUT_MS = 15000;
 
 function clientEnvelope(which: ClientOutcome, errMsg: string): Envelope<never> {
   return {
@@ -142,7 +144,7 @@ export async function callLogisticsFunction<Name extends FunctionName>(
   if (cloud === undefined || typeof cloud.callFunction !== 'function') {
     return clientEnvelope(CLIENT_OUTCOMES.CLOUD_UNAVAILABLE, 'wx.cloud is not available');
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? CALL_FUNCTION_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<Envelope>((resolve) => {
     timer = setTimeout(() => {

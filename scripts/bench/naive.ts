@@ -8,12 +8,30 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** The functions whose API the docs show a naive function for. */
-export const NAIVE_APIS = ['updatePrinter', 'bindAccount'] as const;
+/** The functions whose APIs the docs show a naive function for (getBindings: the docs' three reads together). */
+export const NAIVE_APIS = ['updatePrinter', 'bindAccount', 'getBindings'] as const;
 export type NaiveApi = (typeof NAIVE_APIS)[number];
 
 /** The docs' function, verbatim but for the params it takes from the event (a fresh bizId per run). */
 function naiveSource(api: NaiveApi): string {
+  // getBindings: the docs' shape for each of the three reads, made together.
+  if (api === 'getBindings') {
+    return `const cloud = require('wx-server-sdk')
+cloud.init()
+exports.main = async (event, context) => {
+  try {
+    const [accounts, printers, carriers] = await Promise.all([
+      cloud.openapi.logistics.getAllAccount({}),
+      cloud.openapi.logistics.getPrinter({}),
+      cloud.openapi.logistics.getAllDelivery({}),
+    ])
+    return { accounts, printers, carriers }
+  } catch (err) {
+    return err
+  }
+}
+`;
+  }
   const params =
     api === 'updatePrinter'
       ? "{ openid: event.openid, updateType: 'bind' }"

@@ -67,7 +67,24 @@ describe('the errcode catalogue', () => {
     expect(describeErrCode(-604199)).toMatchObject({ errCode: -604199, code: 'CLOUD_CALL_ERROR' });
     expect(describeErrCode(-601099)).toMatchObject({ errCode: -601099, code: 'WECHAT_BACKEND_ERROR' });
     expect(describeErrCode(-501008)).toMatchObject({ errCode: -501008, code: 'CLOUD_RESOURCE_ERROR' });
-    expect(describeErrCode(47001)).toMatchObject({ errCode: 47001, code: 'UNKNOWN_ERROR', retryable: false });
+    expect(describeErrCode(47999)).toMatchObject({ errCode: 47999, code: 'UNKNOWN_ERROR', retryable: false });
+  });
+
+  test('the codes users of the read APIs meet: the global WeChat ones not retryable, READ_TIMEOUT retryable', () => {
+    expect(
+      [40003, 40097, 47001, 45009, 48001, ProjectCode.READ_TIMEOUT, ProjectCode.MALFORMED_ANSWER].map((errCode) => {
+        const { code, retryable } = describeErrCode(errCode);
+        return [errCode, code, retryable];
+      }),
+    ).toEqual([
+      [40003, 'INVALID_OPENID', false],
+      [40097, 'INVALID_ARGS', false],
+      [47001, 'DATA_FORMAT_ERROR', false],
+      [45009, 'DAILY_QUOTA_EXCEEDED', false],
+      [48001, 'API_UNAUTHORIZED', false],
+      [-900202, 'READ_TIMEOUT', true],
+      [-900301, 'MALFORMED_ANSWER', false],
+    ]);
   });
 
   test('entryForCode refuses a name that is not in the catalogue', () => {

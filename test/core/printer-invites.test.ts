@@ -25,7 +25,7 @@ async function mint(ttlHours?: number, clockStartsAt = 0): Promise<{ invite: str
   const { envelope, audit } = await run(ttlHours === undefined ? { updateType: 'invite' } : { updateType: 'invite', ttlHours }, { clockStartsAt });
   expect(envelope).toMatchObject({ ok: true, code: 'OK' });
   const data = envelope.data as { invite: string; expiresAt: number };
-  return { ...data, inviteId: audit()[0]!.target!.inviteId! };
+  return { ...data, inviteId: audit()[0]!.target!.inviteId as string };
 }
 
 describe('minting', () => {

@@ -22,7 +22,11 @@ let accountsShortTimeout: WarmFunction;
 
 beforeAll(async () => {
   await ensureBuilt();
-  cloud = await startLocalCloud({ carrierAccounts: [{ deliveryId: 'YUNDA', bizId: 'faults-yunda', password: 'faults-password' }] });
+  cloud = await startLocalCloud({
+    carrierAccounts: [{ deliveryId: 'YUNDA', bizId: 'faults-yunda', password: 'faults-password' }],
+    // The printer bound here is a user of the mini program (WeChat answers 40003 for others).
+    knownUsers: ['oOnceTimeout'],
+  });
   [printers, accountsShortTimeout] = await Promise.all([
     pool.start({ cloud, fn: 'updatePrinter' }),
     pool.start({ cloud, fn: 'bindAccount', env: { ...ADMIN_ENV, ...SHORT_SDK_TIMEOUT } }),

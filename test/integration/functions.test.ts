@@ -22,6 +22,8 @@ beforeAll(async () => {
   await ensureBuilt();
   cloud = await startLocalCloud({
     carrierAccounts: [YUNDA, { deliveryId: 'SF', bizId: 'fn-sf' }, { deliveryId: 'EMS', bizId: 'fn-ems' }, { deliveryId: 'EMS', bizId: 'fn-ems-2' }],
+    // Printers bound by openid are users of the mini program (WeChat answers 40003 for others).
+    knownUsers: ['oOtherPrinter', 'oPMinus1', 'oServerPrinter'],
   });
   [printers, accounts] = await Promise.all([pool.start({ cloud, fn: 'updatePrinter' }), pool.start({ cloud, fn: 'bindAccount' })]);
 });
@@ -44,6 +46,12 @@ function expectEnvelope(envelope: Envelope, code: string): void {
 }
 
 describe('updatePrinter (docs: 0, -1, 9300517)', () => {
+  test('40003: an openid WeChat does not know as a user of the mini program is INVALID_OPENID, not retried', async () => {
+    expectEnvelope(await call(printers, { openid: 'oNeverOpenedTheMiniProgram', updateType: 'bind' }), 'INVALID_OPENID');
+    expect(cloud.requestCount()).toBe(1);
+    expect(cloud.state().printers).not.toContain('oNeverOpenedTheMiniProgram');
+  });
+
   test('0: binds the caller themself when no openid is given', async () => {
     expectEnvelope(await call(printers, { updateType: 'bind' }), 'OK');
     expect(cloud.requests()).toEqual([expect.objectContaining({ functionName: 'updatePrinter', params: { openid: ADMIN, update_type: 'bind' } })]);

@@ -110,7 +110,8 @@ describe('the environment a function sees', () => {
       WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_UNIONID',
       WX_OPENID: 'oCaller',
       TCB_SOURCE: 'wx_client',
-      TCB_CONTEXT_CNFG: JSON.stringify({ URL: 'http://127.0.0.1:1234/fn/env' }),
+      // The caller is named in the path, so the local cloud knows who has used the mini program.
+      TCB_CONTEXT_CNFG: JSON.stringify({ URL: 'http://127.0.0.1:1234/fn/env/caller/oCaller' }),
       TENCENTCLOUD_RUNENV: 'SCF',
       SCF_NAMESPACE: 'my-env',
       LOGISTICS_ADMIN_OPENIDS: 'oCaller',

@@ -5,7 +5,8 @@
  */
 import * as fc from 'fast-check';
 import { faultApplies } from '../../localcloud/faults';
-import { bindAccount, createLogisticsState, ErrCode, updatePrinter } from '../../localcloud/logistics';
+import { approveReview, bindAccount, createLogisticsState, ErrCode, getAllAccount, getAllDelivery, getPrinter, rejectReview, seedAccounts, updatePrinter } from '../../localcloud/logistics';
+import { CARRIERS } from '../../miniprogram/shared/carriers';
 import { boundaryOf, parseMultipart } from '../../localcloud/multipart';
 import { decodeRequestData, decodeResponse, encodeRequestData } from '../../localcloud/protocol';
 import { formatRequest, startLocalCloud, type LocalCloud } from '../../localcloud/server';
@@ -80,7 +81,7 @@ describe('protobuf messages', () => {
 
 describe('logistics rules', () => {
   test('printers: bind and unbind are idempotent; any other update_type is 9300517', () => {
-    const state = createLogisticsState();
+    const state = createLogisticsState({ knownUsers: ['o1'] });
     expect(updatePrinter(state, { openid: 'o1', update_type: 'bind' }).errcode).toBe(0);
     expect(updatePrinter(state, { openid: 'o1', update_type: 'bind' }).errcode).toBe(0);
     expect([...state.printers]).toEqual(['o1']);
@@ -119,6 +120,79 @@ describe('logistics rules', () => {
   });
 });
 
+describe('the read APIs and the account lifecycle', () => {
+  const EMS = { delivery_id: 'EMS', biz_id: 'e', remark_content: '电话:1 联系人:张三' };
+  const lifecycleState = () =>
+    createLogisticsState({
+      carrierAccounts: [{ deliveryId: 'EMS', bizId: 'e' }, { deliveryId: 'SF', bizId: 's' }],
+      now: () => 1700000000,
+    });
+  const statuses = (state: ReturnType<typeof createLogisticsState>) =>
+    (getAllAccount(state).list as Array<{ biz_id: string; status_code: unknown; remark_wrong_msg: string }>).map((a) => [a.biz_id, a.status_code, a.remark_wrong_msg]);
+
+  test('getAllAccount lists every documented field, snake_case; a bind is status 0', () => {
+    const state = lifecycleState();
+    expect(bindAccount(state, { type: 'bind', delivery_id: 'SF', biz_id: 's' }).errcode).toBe(0);
+    expect(getAllAccount(state)).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      count: 1,
+      list: [
+        {
+          biz_id: 's', delivery_id: 'SF', create_time: 1700000000, update_time: 1700000000, status_code: 0, alias: '', remark_wrong_msg: '',
+          remark_content: '', quota_num: 100, quota_update_time: 1700000000, service_type: [{ service_type: 0, service_name: '标准快递' }],
+        },
+      ],
+    });
+  });
+
+  test('EMS: 1 until approved (→ 0) or rejected (→ 2 with the reason); a bind of a failed one resubmits it; unbind removes', () => {
+    const state = lifecycleState();
+    expect(bindAccount(state, { type: 'bind', ...EMS }).errcode).toBe(ErrCode.UNDER_REVIEW);
+    expect(statuses(state)).toEqual([['e', 1, '']]);
+    expect(rejectReview(state, { deliveryId: 'EMS', bizId: 'e' }, '发货地址不详')).toBe(true);
+    expect(statuses(state)).toEqual([['e', 2, '发货地址不详']]);
+    expect(rejectReview(state, { deliveryId: 'EMS', bizId: 'e' }, 'again')).toBe(false);
+    expect(bindAccount(state, { type: 'bind', ...EMS, remark_content: '电话:1 联系人:张三 发货地址:上海市' }).errcode).toBe(ErrCode.UNDER_REVIEW);
+    expect(statuses(state)).toEqual([['e', 1, '']]);
+    expect(approveReview(state, { deliveryId: 'EMS', bizId: 'e' })).toBe(true);
+    expect(approveReview(state, { deliveryId: 'EMS', bizId: 'e' })).toBe(false);
+    expect(statuses(state)).toEqual([['e', 0, '']]);
+    expect(bindAccount(state, { type: 'bind', ...EMS }).errcode).toBe(ErrCode.ALREADY_BOUND);
+    expect(bindAccount(state, { type: 'unbind', delivery_id: 'EMS', biz_id: 'e' }).errcode).toBe(0);
+    expect(getAllAccount(state)).toMatchObject({ count: 0, list: [] });
+  });
+
+  test('seeded records keep any status, also 3 and values WeChat never listed; unbind removes them too', () => {
+    const state = lifecycleState();
+    seedAccounts(state, [
+      { deliveryId: 'YTO', bizId: 'gone', statusCode: 3 },
+      { deliveryId: 'YTO', bizId: 'odd', statusCode: 9 },
+      { deliveryId: 'YTO', bizId: 'text', statusCode: 'x' },
+    ]);
+    expect(statuses(state)).toEqual([['gone', 3, ''], ['odd', 9, ''], ['text', 'x', '']]);
+    expect(bindAccount(state, { type: 'unbind', delivery_id: 'YTO', biz_id: 'gone' }).errcode).toBe(0);
+    expect(statuses(state)).toHaveLength(2);
+  });
+
+  test('updatePrinter answers 40003 for an openid that is not a known user; getPrinter lists the printers and tags', () => {
+    const state = createLogisticsState({ knownUsers: ['oKnown'], printers: ['oSeeded'] });
+    expect(updatePrinter(state, { openid: 'oStranger', update_type: 'bind' }).errcode).toBe(ErrCode.INVALID_OPENID);
+    expect(updatePrinter(state, { openid: 'oKnown', update_type: 'bind', tagid_list: '7,8' }).errcode).toBe(0);
+    expect(getPrinter(state)).toEqual({ errcode: 0, errmsg: 'ok', count: 2, openid: ['oKnown', 'oSeeded'], tagid_list: ['7', '8'] });
+    // A seeded printer is a user too.
+    expect(updatePrinter(state, { openid: 'oSeeded', update_type: 'unbind' }).errcode).toBe(0);
+  });
+
+  test('getAllDelivery answers the carriers the page knows, by the same ids and names', () => {
+    const answer = getAllDelivery();
+    const data = answer.data as Array<{ delivery_id: string; delivery_name: string; service_type: unknown[] }>;
+    expect(answer.count).toBe(CARRIERS.length);
+    expect(data.map((d) => [d.delivery_id, d.delivery_name])).toEqual(CARRIERS.map((c) => [c.deliveryId, c.name]));
+    for (const item of data) expect(item.service_type.length).toBeGreaterThan(0);
+  });
+});
+
 describe('the server', () => {
   let cloud: LocalCloud;
   const lines: string[] = [];
@@ -127,6 +201,7 @@ describe('the server', () => {
     lines.length = 0;
     cloud = await startLocalCloud({
       carrierAccounts: [{ deliveryId: 'YUNDA', bizId: 'y', password: 'pw-in-the-log-test' }],
+      knownUsers: ['o1'],
       log: (line) => lines.push(line),
     });
   });
@@ -202,6 +277,15 @@ describe('the server', () => {
     expect(cloud.requests().map(formatRequest).join('\n')).not.toContain('pw-in-the-log-test');
     expect(JSON.stringify(cloud.state())).not.toContain('pw-in-the-log-test');
     expect(cloud.requests({ revealSecrets: true })[0]!.params.password).toBe('pw-in-the-log-test');
+  });
+
+  test('a seeded answer is sent as it is; the log says when each request arrived and was answered', async () => {
+    cloud.faults.next({ kind: 'answer', body: { errcode: 0, errmsg: 'ok', list: 'not a list' } }, { api: 'logistics.bindAccount' });
+    const response = await post(cloud.functionUrl('bindAccount'), openApiCall('logistics.bindAccount', { type: 'unbind', delivery_id: 'YUNDA', biz_id: 'y' }));
+    expect(weChatAnswer(response.body)).toEqual({ errcode: 0, errmsg: 'ok', list: 'not a list' });
+    const [request] = cloud.requests();
+    expect(request).toMatchObject({ fault: 'answer', outcome: { kind: 'seeded', body: { list: 'not a list' } } });
+    expect(request!.answeredAt).toBeGreaterThanOrEqual(request!.receivedAt);
   });
 
   test('close() ends a hanging request, so nothing keeps the process alive', async () => {

@@ -2,9 +2,10 @@
  * The page's pure modules on their own: carriers, form → event, outcome → what the panel says,
  * and the callFunction client's mapping of every way a call can fail.
  */
-import { CARRIER_OPTIONS, CARRIERS, carrierChoice, OTHER_CARRIER_INDEX, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
+import { bindingsViewFor, readPrinterNames, shortOpenid } from '../../miniprogram/logic/bindings-view';
+import { CARRIER_OPTIONS, CARRIERS, carrierChoice, carrierIndexOf, carrierOptions, OTHER_CARRIER_INDEX, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
 import { buildBindAccountEvent, buildUpdatePrinterEvent, normaliseRemark, type AccountForm } from '../../miniprogram/logic/forms';
-import { describeOutcome, describeProblem } from '../../miniprogram/logic/outcome';
+import { resultPanelFor, describeProblem } from '../../miniprogram/logic/outcome';
 import {
   callLogisticsFunction,
   CLIENT_OUTCOMES,
@@ -13,7 +14,7 @@ import {
   type Envelope,
 } from '../../miniprogram/services/logistics';
 import { CATALOGUE } from '../../core/catalogue';
-import { envelope } from './support/harness';
+import { envelope, ME } from './support/harness';
 
 const indexOf = (deliveryId: string) => CARRIERS.findIndex((c) => c.deliveryId === deliveryId);
 
@@ -99,7 +100,7 @@ describe('outcome → result panel', () => {
   test('every catalogue code gets a title, a tone and its own message', () => {
     for (const entry of CATALOGUE) {
       const env: Envelope = { ok: entry.errCode === 0, errCode: entry.errCode, errMsg: 'x', code: entry.code, message: entry.message, retryable: entry.retryable };
-      const view = describeOutcome(env, ctx);
+      const view = resultPanelFor(env, ctx);
       expect(view.title).not.toBe('');
       expect(view.message).toBe(entry.message);
       expect(view.canRetry).toBe(entry.retryable);
@@ -117,7 +118,7 @@ describe('outcome → result panel', () => {
 
   test('every client outcome is an error or, for a lost answer, a warning; retry follows retryable', () => {
     for (const outcome of Object.values(CLIENT_OUTCOMES)) {
-      const view = describeOutcome(
+      const view = resultPanelFor(
         { ok: false, errCode: outcome.errCode, errMsg: 'x', code: outcome.code, message: outcome.message, retryable: outcome.retryable },
         ctx,
       );
@@ -128,8 +129,8 @@ describe('outcome → result panel', () => {
   });
 
   test('an INVALID_PARAM field outside the page is still named', () => {
-    expect(describeOutcome(envelope('INVALID_PARAM', { field: 'tagidList' }), ctx).title).toBe('填写有误：标签列表（tagidList）');
-    expect(describeOutcome(envelope('INVALID_PARAM', { field: 'mystery' }), ctx).title).toBe('填写有误：mystery');
+    expect(resultPanelFor(envelope('INVALID_PARAM', { field: 'tagidList' }), ctx).title).toBe('填写有误：标签列表（tagidList）');
+    expect(resultPanelFor(envelope('INVALID_PARAM', { field: 'mystery' }), ctx).title).toBe('填写有误：mystery');
   });
 
   test('a malformed caller identity and a misconfigured function say whom to ask', () => {
@@ -137,13 +138,13 @@ describe('outcome → result panel', () => {
       const entry = CATALOGUE.find((e) => e.code === code)!;
       return { ok: false, errCode: entry.errCode, errMsg: 'x', code, message: entry.message, retryable: entry.retryable };
     };
-    expect(describeOutcome(fromCatalogue('INVALID_CALLER_IDENTITY'), ctx)).toMatchObject({ title: '无法确认你的身份', hint: expect.stringContaining('管理员') });
-    expect(describeOutcome(fromCatalogue('INVALID_CONFIGURATION'), ctx)).toMatchObject({ title: '云函数配置有误', hint: expect.stringContaining('环境变量') });
+    expect(resultPanelFor(fromCatalogue('INVALID_CALLER_IDENTITY'), ctx)).toMatchObject({ title: '无法确认你的身份', hint: expect.stringContaining('管理员') });
+    expect(resultPanelFor(fromCatalogue('INVALID_CONFIGURATION'), ctx)).toMatchObject({ title: '云函数配置有误', hint: expect.stringContaining('环境变量') });
   });
 
   test('the retry hint mentions the password only when one was sent', () => {
-    expect(describeOutcome(envelope('CLOUD_CALL_TIMEOUT'), ctx).hint).toContain('密码');
-    expect(describeOutcome(envelope('CLOUD_CALL_TIMEOUT'), { ...ctx, passwordSent: false }).hint).not.toContain('密码');
+    expect(resultPanelFor(envelope('CLOUD_CALL_TIMEOUT'), ctx).hint).toContain('密码');
+    expect(resultPanelFor(envelope('CLOUD_CALL_TIMEOUT'), { ...ctx, passwordSent: false }).hint).not.toContain('密码');
   });
 
   test('a phone-side problem says nothing was sent', () => {
@@ -237,5 +238,34 @@ describe('callFunction client', () => {
       expect(catalogueCodes.has(outcome.code)).toBe(false);
       expect(catalogueErrCodes.has(outcome.errCode)).toBe(false);
     }
+  });
+});
+
+describe('the management view logic', () => {
+  test('a part that is not what getBindings answers is a failure in place, never rows', () => {
+    const view = bindingsViewFor(envelope('OK', { data: { accounts: { ok: true, list: 'x' }, printers: { ok: true, openids: [ME, 5] }, callerOpenid: ME } }), {});
+    expect(view.accounts.state).toBe('failed');
+    expect(view.accounts.message).toContain('无法识别');
+    expect(view.printers.rows.map((row) => [row.openid, row.isMe])).toEqual([[ME, true]]);
+    expect(view.canReload).toBe(true);
+  });
+
+  test('shortOpenid keeps short ids and shortens long ones; stored names must be strings', () => {
+    expect(shortOpenid('oShort')).toBe('oShort');
+    expect(shortOpenid('oAbcdefghijklmnop1234')).toBe('oAbcde…1234');
+    expect(readPrinterNames({ o1: '小王', o2: 3, o3: '' })).toEqual({ o1: '小王' });
+    expect(readPrinterNames('junk')).toEqual({});
+  });
+
+  test('carrierOptions: WeChat\'s list, known carriers first, no repeats, "other" last; an empty list means the built-in one', () => {
+    const rows = carrierOptions([
+      { deliveryId: 'ZZ', deliveryName: '', serviceType: [] },
+      { deliveryId: 'SF', deliveryName: '顺丰', serviceType: [] },
+      { deliveryId: 'SF', deliveryName: '顺丰', serviceType: [] },
+    ]);
+    expect(rows.map((row) => row.label)).toEqual(['顺丰（SF）', 'ZZ（ZZ）', '其他（手动输入）']);
+    expect(carrierIndexOf('ZZ', rows)).toBe(1);
+    expect(carrierIndexOf('NOPE', rows)).toBe(2);
+    expect(carrierOptions([])).toEqual(CARRIER_OPTIONS);
   });
 });

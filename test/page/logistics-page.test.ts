@@ -2,7 +2,7 @@
  * The logistics page as a person uses it, rendered in the real component framework. The fake
  * cloud (FakeCloud) is the only stand-in: every input, tap, check and message is the page's own.
  */
-import { deferred, envelope, renderPage, type Harness } from './support/harness';
+import { account, bindingsEnvelope, deferred, envelope, ME, partFailure, renderPage, type Harness } from './support/harness';
 
 const PASSWORD = 'pässw0rd-秘密';
 
@@ -84,22 +84,22 @@ describe('printers', () => {
     expect(h.text()).toContain('请检查这一项');
   });
 
-  test('unbinding asks first; confirming sends the unbind', async () => {
-    const h = renderPage();
-    await h.type('#openid', 'oPrinter01');
-    await h.tap('#unbindPrinter');
+  test('unbinding from a row asks first; confirming sends the unbind of that row', async () => {
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: bindingsEnvelope({ printers: ['oPrinter01', 'oPrinter02'] }) }));
+    await h.settle();
+    await h.tap('#unbindPrinter-1');
 
     expect(h.modals).toHaveLength(1);
-    expect(h.modals[0]).toContain('oPrinter01');
-    expect(h.cloud.calls).toEqual([{ name: 'updatePrinter', data: { openid: 'oPrinter01', updateType: 'unbind' } }]);
+    expect(h.modals[0]).toContain('oPrinter02');
+    expect(h.cloud.calls).toEqual([{ name: 'updatePrinter', data: { openid: 'oPrinter02', updateType: 'unbind' } }]);
     expect(h.resultText()).toContain('已解绑打印员');
   });
 
-  test('unbinding, then cancelling, sends nothing and leaves the page usable', async () => {
-    const h = renderPage();
+  test('unbinding from a row, then cancelling, sends nothing and leaves the page usable', async () => {
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: bindingsEnvelope({ printers: ['oPrinter01'] }) }));
+    await h.settle();
     h.confirmAnswer = false;
-    await h.type('#openid', 'oPrinter01');
-    await h.tap('#unbindPrinter');
+    await h.tap('#unbindPrinter-0');
 
     expect(h.modals).toHaveLength(1);
     expect(h.cloud.calls).toHaveLength(0);
@@ -107,8 +107,14 @@ describe('printers', () => {
     expect(data(h).busy).toBe(false);
 
     h.confirmAnswer = true;
-    await h.tap('#unbindPrinter');
+    await h.tap('#unbindPrinter-0');
     expect(h.cloud.calls).toHaveLength(1);
+  });
+
+  test('there is no unbind-by-typing any more: the form only binds', () => {
+    const h = renderPage();
+    expect(h.has('#unbindPrinter')).toBe(false);
+    expect(h.has('#unbindAccount')).toBe(false);
   });
 });
 
@@ -403,7 +409,7 @@ describe('while a call is running', () => {
 
     await h.tap('#bindAccount');
     await h.tap('#bindSelf');
-    await h.tap('#unbindAccount');
+    await h.tap('#bindPrinter');
     expect(h.cloud.calls).toHaveLength(1);
     expect(h.modals).toHaveLength(0);
 
@@ -427,13 +433,14 @@ describe('while a call is running', () => {
   });
 });
 
-describe('unbinding a courier account', () => {
-  test('confirming sends the unbind; BIZ_ID_NOT_FOUND is explained', async () => {
-    const h = renderPage();
+describe('unbinding a courier account from its row', () => {
+  const zto = () => bindingsEnvelope({ accounts: [account({ deliveryId: 'ZTO', bizId: 'zto-777', status: 'BOUND', statusCode: 0 })] });
+
+  test('confirming sends the unbind of that row; BIZ_ID_NOT_FOUND is explained', async () => {
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: zto() }));
+    await h.settle();
     h.cloud.willAnswer({ result: envelope('BIZ_ID_NOT_FOUND') });
-    await h.chooseCarrier('ZTO');
-    await h.type('#bizId', 'zto-777');
-    await h.tap('#unbindAccount');
+    await h.tap('#unbindAccount-0');
 
     expect(h.modals).toHaveLength(1);
     expect(h.modals[0]).toContain('中通快递');
@@ -444,23 +451,14 @@ describe('unbinding a courier account', () => {
   });
 
   test('cancelling sends nothing', async () => {
-    const h = renderPage();
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: zto() }));
+    await h.settle();
     h.confirmAnswer = false;
-    await h.chooseCarrier('ZTO');
-    await h.type('#bizId', 'zto-777');
-    await h.tap('#unbindAccount');
+    await h.tap('#unbindAccount-0');
 
     expect(h.modals).toHaveLength(1);
     expect(h.cloud.calls).toHaveLength(0);
     expect(data(h).busy).toBe(false);
-  });
-
-  test('an unbind the phone refuses asks nothing', async () => {
-    const h = renderPage();
-    await h.chooseCarrier('ZTO');
-    await h.tap('#unbindAccount');
-    expect(h.modals).toHaveLength(0);
-    expect(h.resultText()).toContain('客户编码（bizId）不能为空');
   });
 });
 

@@ -14,12 +14,16 @@
  * The page module is required once per test file (jest caches it, and Component() only runs on
  * the first require); each test renders a fresh instance of it, so tests share no page state.
  *
- * simulate has no wx.cloud: FakeCloud stands in for the network, under each test's control.
+ * simulate has no wx.cloud: FakeCloud stands in for the network, under each test's control. The
+ * page reads getBindings on show and after every change; FakeCloud answers those reads from its
+ * own behaviour (by default: an admin with nothing bound) and records them apart from the writes.
+ * Storage (wx.getStorageSync / setStorageSync) is a Map per render.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import simulate = require('miniprogram-simulate');
 import type { Envelope } from '../../../core/envelope';
+import type { BindingsData, BoundAccount, CarrierItem, PartFailure } from '../../../miniprogram/shared/bindings';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../../miniprogram');
 const PAGE_PATH = path.join(MINIPROGRAM_ROOT, 'pages/logistics/index');
@@ -60,18 +64,32 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve };
 }
 
-export class FakeCloud {
-  readonly calls: CallRecord[] = [];
-  private behaviour: CallBehaviour = { result: envelope('OK') };
+/** The caller's OPENID in the default getBindings answers. */
+export const ME = 'oMeTheAdmin0000000000000001';
 
-  /** Every following call behaves like this. */
+export class FakeCloud {
+  /** The write calls (updatePrinter, bindAccount). */
+  readonly calls: CallRecord[] = [];
+  /** The getBindings calls, apart from the writes. */
+  readonly reads: CallRecord[] = [];
+  private behaviour: CallBehaviour = { result: envelope('OK') };
+  private readBehaviour: CallBehaviour = { result: bindingsEnvelope({}) };
+
+  /** Every following write call behaves like this. */
   willAnswer(behaviour: CallBehaviour): void {
     this.behaviour = behaviour;
   }
 
+  /** Every following getBindings call behaves like this. */
+  willAnswerBindings(behaviour: CallBehaviour): void {
+    this.readBehaviour = behaviour;
+  }
+
   readonly callFunction = jest.fn(async (param: { name: string; data?: Record<string, unknown> }) => {
-    this.calls.push({ name: param.name, data: JSON.parse(JSON.stringify(param.data ?? {})) as Record<string, unknown> });
-    const behaviour = this.behaviour;
+    const record = { name: param.name, data: JSON.parse(JSON.stringify(param.data ?? {})) as Record<string, unknown> };
+    const read = param.name === 'getBindings';
+    (read ? this.reads : this.calls).push(record);
+    const behaviour = read ? this.readBehaviour : this.behaviour;
     if ('fail' in behaviour) throw behaviour.fail;
     if ('hold' in behaviour) return { errMsg: 'cloud.callFunction:ok', result: await behaviour.hold.promise };
     return { errMsg: 'cloud.callFunction:ok', result: behaviour.result };
@@ -95,6 +113,10 @@ export function envelope(code: string, overrides: Partial<Envelope> = {}): Envel
     NO_CALLER_IDENTITY: { errCode: -900103, message: '无法确认调用者身份，已拒绝：请从小程序端调用，或由管理员开放受信任的服务端来源', retryable: false },
     INVALID_PARAM: { errCode: -900002, message: '参数错误：bizId 首尾不能有空格', retryable: false },
     CLOUD_CALL_TIMEOUT: { errCode: -604102, message: '云调用超时，请稍后再试', retryable: true },
+    API_UNAUTHORIZED: { errCode: 48001, message: '小程序没有这个接口的权限：请管理员在小程序后台开通物流助手', retryable: false },
+    READ_TIMEOUT: { errCode: -900202, message: '查询没有在时限内得到答复，请稍后刷新再试', retryable: true },
+    MALFORMED_ANSWER: { errCode: -900301, message: '微信返回的数据格式无法识别，这部分暂时无法显示：请管理员查看云函数日志', retryable: false },
+    INVALID_OPENID: { errCode: 40003, message: '这个 openid 不是本小程序的用户：请让打印员先打开一次小程序，再复制 TA 的 openid', retryable: false },
     OUTCOME_UNKNOWN: {
       errCode: -900201,
       message: '请求已发出，但没有得到能确认结果的答复，结果未知：请稍后刷新确认，再次提交是安全的',
@@ -104,6 +126,39 @@ export function envelope(code: string, overrides: Partial<Envelope> = {}): Envel
   const entry = known[code];
   if (!entry) throw new Error(`no test envelope for ${code}`);
   return { ok: entry.errCode === 0, errMsg: `test:${code}`, code, ...entry, ...overrides };
+}
+
+/** An account item as getBindings answers it. */
+export function account(fields: Partial<BoundAccount> & Pick<BoundAccount, 'deliveryId' | 'bizId' | 'status'>): BoundAccount {
+  return { serviceType: [], ...fields };
+}
+
+/** A part's failure envelope. */
+export function partFailure(code: string): PartFailure {
+  const { errCode, message, retryable } = envelope(code);
+  return { ok: false, errCode, errMsg: `test:${code}`, code, message, retryable };
+}
+
+/**
+ * getBindings' envelope: the parts given (ok when not a failure), empty ok lists for the others,
+ * the caller ME. Top-level is the first failing part's, as the function answers.
+ */
+export function bindingsEnvelope(parts: {
+  accounts?: BoundAccount[] | PartFailure;
+  printers?: string[] | PartFailure;
+  carriers?: CarrierItem[] | PartFailure;
+  callerOpenid?: string;
+}): Envelope {
+  const data: BindingsData = {
+    accounts: Array.isArray(parts.accounts) || parts.accounts === undefined ? { ok: true, list: parts.accounts ?? [] } : parts.accounts,
+    printers: Array.isArray(parts.printers) || parts.printers === undefined ? { ok: true, openids: parts.printers ?? [], tagidList: [] } : parts.printers,
+    carriers: Array.isArray(parts.carriers) || parts.carriers === undefined ? { ok: true, list: parts.carriers ?? [] } : parts.carriers,
+    callerOpenid: parts.callerOpenid ?? ME,
+  };
+  const failed = [data.accounts, data.printers, data.carriers].find((part): part is PartFailure => part !== undefined && !part.ok);
+  if (failed === undefined) return { ...envelope('OK'), errMsg: 'getBindings:ok', data };
+  const { ok: _ok, ...top } = failed;
+  return { ok: false, ...top, data };
 }
 
 type Wx = Record<string, unknown> & { cloud?: unknown };
@@ -118,6 +173,8 @@ interface ModalAnswer {
 export interface Harness {
   readonly page: Page;
   readonly cloud: FakeCloud;
+  /** The phone's storage (wx.setStorageSync) for this render. */
+  readonly storage: Map<string, unknown>;
   /** The content of each confirmation dialog shown. */
   readonly modals: string[];
   /** What the next confirmation dialogs answer. */
@@ -133,18 +190,33 @@ export interface Harness {
   chooseCarrier(deliveryId: string | 'other'): Promise<void>;
   /** Lets pending promises and timers at 0 ms run (events and fake answers are asynchronous). */
   settle(): Promise<void>;
+  /** The page as WeChat shows it again (onShow), and settled. */
+  show(): Promise<void>;
+  /** A pull-down refresh, settled. */
+  pullDown(): Promise<void>;
 }
 
-/** Renders a fresh page with a fresh fake cloud and confirmation dialog. */
-export function renderPage(): Harness {
+/**
+ * Renders a fresh page with a fresh fake cloud, storage and confirmation dialog, and opens it as
+ * WeChat does (onLoad, then onShow). `before` sets the fake cloud up before the first load.
+ */
+export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unknown>) => void): Harness {
   const id = loadPageOnce();
   const wx = (globalThis as unknown as { wx: Wx }).wx;
   const cloud = new FakeCloud();
+  const storage = new Map<string, unknown>();
+  before?.(cloud, storage);
   wx.cloud = { init: jest.fn(), callFunction: cloud.callFunction };
+  wx.getStorageSync = jest.fn((key: string) => (storage.has(key) ? JSON.parse(JSON.stringify(storage.get(key))) : ''));
+  wx.setStorageSync = jest.fn((key: string, value: unknown) => {
+    storage.set(key, JSON.parse(JSON.stringify(value)));
+  });
+  wx.stopPullDownRefresh = jest.fn((options?: { success?: () => void }) => options?.success?.());
   const modals: string[] = [];
   const harness: Harness = {
     page: simulate.render(id) as unknown as Page,
     cloud,
+    storage,
     modals,
     confirmAnswer: true,
     text: () => harness.page.dom?.textContent ?? '',
@@ -167,7 +239,15 @@ export function renderPage(): Harness {
       await harness.settle();
     },
     async settle() {
-      for (let i = 0; i < 5; i += 1) await simulate.sleep(0);
+      for (let i = 0; i < 8; i += 1) await simulate.sleep(0);
+    },
+    async show() {
+      (harness.page.instance as { onShow(): void }).onShow();
+      await harness.settle();
+    },
+    async pullDown() {
+      void (harness.page.instance as { onPullDownRefresh(): Promise<void> }).onPullDownRefresh();
+      await harness.settle();
     },
   };
   // Like wx.showModal: answers through the callbacks when given, else through the promise.
@@ -183,6 +263,7 @@ export function renderPage(): Harness {
   });
   harness.page.attach(document.createElement('parent-wrapper'));
   (harness.page.instance as { onLoad(query: Record<string, string>): void }).onLoad({});
+  (harness.page.instance as { onShow(): void }).onShow();
   return harness;
 }
 

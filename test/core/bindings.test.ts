@@ -1,0 +1,110 @@
+/** getBindings' event check and the normalisation of the three answers (allow-lists, statuses, shapes). */
+import { MalformedAnswer, normaliseAccounts, normaliseCarriers, normalisePrinters, validateGetBindingsEvent } from '../../core/bindings';
+import { accountStatusOf } from '../../miniprogram/shared/bindings';
+
+describe('validateGetBindingsEvent', () => {
+  test('absent parts means all three; userInfo is dropped', () => {
+    expect(validateGetBindingsEvent({})).toEqual({ ok: true, parts: ['accounts', 'printers', 'carriers'] });
+    expect(validateGetBindingsEvent({ userInfo: { openId: 'x' } })).toEqual({ ok: true, parts: ['accounts', 'printers', 'carriers'] });
+  });
+
+  test('the parts come back in the fixed order, whatever order was asked', () => {
+    expect(validateGetBindingsEvent({ parts: ['carriers', 'accounts'] })).toEqual({ ok: true, parts: ['accounts', 'carriers'] });
+  });
+
+  test.each([
+    ['an empty list', { parts: [] }],
+    ['a repeat', { parts: ['accounts', 'accounts'] }],
+    ['an unknown part', { parts: ['accounts', 'invites'] }],
+    ['a string', { parts: 'accounts' }],
+    ['a non-string item', { parts: [1] }],
+    ['null', { parts: null }],
+  ])('%s is INVALID_PARAM naming parts, quoting nothing', (_label, event) => {
+    const checked = validateGetBindingsEvent(event);
+    expect(checked).toMatchObject({ ok: false, envelope: { code: 'INVALID_PARAM', field: 'parts', ok: false } });
+    if (!checked.ok) expect(JSON.stringify(checked.envelope)).not.toContain('invites');
+  });
+
+  test('any other field is INVALID_PARAM naming it; a non-object is INVALID_EVENT', () => {
+    expect(validateGetBindingsEvent({ part: ['accounts'] })).toMatchObject({ ok: false, envelope: { code: 'INVALID_PARAM', field: 'part' } });
+    expect(validateGetBindingsEvent(JSON.parse('{"__proto__":1}'))).toMatchObject({ ok: false, envelope: { field: '__proto__' } });
+    for (const event of [null, 'x', 3, ['accounts'], undefined]) {
+      expect(validateGetBindingsEvent(event)).toMatchObject({ ok: false, envelope: { code: 'INVALID_EVENT' } });
+    }
+  });
+});
+
+describe('accountStatusOf', () => {
+  test('0..3 are named; anything else is UNKNOWN', () => {
+    expect([0, 1, 2, 3, 4, -1, '0', null, undefined, 1.5].map(accountStatusOf)).toEqual([
+      'BOUND', 'UNDER_REVIEW', 'FAILED', 'UNBOUND', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN',
+    ]);
+  });
+});
+
+describe('normaliseAccounts', () => {
+  const full = {
+    bizId: 'b1', deliveryId: 'EMS', createTime: 1, updateTime: 2, statusCode: 2, alias: 'a', remarkWrongMsg: '地址不详',
+    remarkContent: 'r', quotaNum: 10, quotaUpdateTime: 3, serviceType: [{ serviceType: 6, serviceName: '标准快递', extra: 'x' }],
+  };
+
+  test('passes the documented fields, adds the status, and drops anything else, nested items included', () => {
+    const answer = { errCode: 0, errMsg: 'openapi.logistics.getAllAccount:ok', count: 1, list: [{ ...full, newField: 'secret-ish', cashBizId: 'c' }] };
+    const { extra: _extra, ...service } = full.serviceType[0]!;
+    expect(normaliseAccounts(answer)).toEqual([{ ...full, serviceType: [service], status: 'FAILED' }]);
+  });
+
+  test('an absent list is []; absent serviceType is []', () => {
+    expect(normaliseAccounts({ count: 0 })).toEqual([]);
+    expect(normaliseAccounts({ list: [{ bizId: 'b', deliveryId: 'd', statusCode: 0 }] })).toEqual([
+      { bizId: 'b', deliveryId: 'd', statusCode: 0, serviceType: [], status: 'BOUND' },
+    ]);
+  });
+
+  test('a missing or non-numeric statusCode is UNKNOWN, the raw value kept when it is a number or a string', () => {
+    const list = normaliseAccounts({ list: [{ bizId: 'b', deliveryId: 'd' }, { bizId: 'b', deliveryId: 'd', statusCode: '1' }, { bizId: 'b', deliveryId: 'd', statusCode: 7 }, { bizId: 'b', deliveryId: 'd', statusCode: { x: 1 } }] });
+    expect(list.map((a) => [a.status, a.statusCode])).toEqual([['UNKNOWN', undefined], ['UNKNOWN', '1'], ['UNKNOWN', 7], ['UNKNOWN', undefined]]);
+  });
+
+  test('a field of the wrong type is left out, not passed on', () => {
+    expect(normaliseAccounts({ list: [{ bizId: 'b', deliveryId: 'd', statusCode: 0, alias: 5, quotaNum: 'many', createTime: Infinity }] })).toEqual([
+      { bizId: 'b', deliveryId: 'd', statusCode: 0, serviceType: [], status: 'BOUND' },
+    ]);
+  });
+
+  test.each([
+    ['an answer that is not an object', 'x'],
+    ['a list that is not an array', { list: { 0: {} } }],
+    ['an item that is not an object', { list: ['b1'] }],
+    ['an item without bizId', { list: [{ deliveryId: 'd' }] }],
+    ['an item with an empty deliveryId', { list: [{ bizId: 'b', deliveryId: '' }] }],
+    ['a serviceType that is not an array', { list: [{ bizId: 'b', deliveryId: 'd', serviceType: 'x' }] }],
+    ['a serviceType item that is not an object', { list: [{ bizId: 'b', deliveryId: 'd', serviceType: [1] }] }],
+  ])('%s is malformed', (_label, answer) => {
+    expect(() => normaliseAccounts(answer)).toThrow(MalformedAnswer);
+  });
+});
+
+describe('normalisePrinters', () => {
+  test('openid becomes openids; tagidList stays an array; absent lists are []', () => {
+    expect(normalisePrinters({ count: 2, openid: ['o1', 'o2'], tagidList: ['1'], extra: 1 })).toEqual({ openids: ['o1', 'o2'], tagidList: ['1'] });
+    expect(normalisePrinters({ count: 0 })).toEqual({ openids: [], tagidList: [] });
+  });
+
+  test.each([[{ openid: 'o1' }], [{ openid: [1] }], [{ openid: [''] }], [{ tagidList: '1,2' }], [null]])('%j is malformed', (answer) => {
+    expect(() => normalisePrinters(answer)).toThrow(MalformedAnswer);
+  });
+});
+
+describe('normaliseCarriers', () => {
+  test('each item is { deliveryId, deliveryName, canUseCash, canGetQuota, serviceType } as answered', () => {
+    expect(
+      normaliseCarriers({ data: [{ deliveryId: 'SF', deliveryName: '顺丰速运', canUseCash: 1, canGetQuota: 0, cashBizId: 'x', serviceType: [{ serviceType: 0, serviceName: '标准快递' }] }] }),
+    ).toEqual([{ deliveryId: 'SF', deliveryName: '顺丰速运', canUseCash: 1, canGetQuota: 0, serviceType: [{ serviceType: 0, serviceName: '标准快递' }] }]);
+    expect(normaliseCarriers({})).toEqual([]);
+  });
+
+  test.each([[{ data: {} }], [{ data: [{ deliveryName: 'x' }] }], [{ data: [null] }]])('%j is malformed', (answer) => {
+    expect(() => normaliseCarriers(answer)).toThrow(MalformedAnswer);
+  });
+});
