@@ -76,7 +76,7 @@ export async function addCodeCache(functionDir: string, functionName: string, wa
   // Stored wrapped as Node would wrap it: the loader compiles the file's text without a concatenated copy (1 MiB less RSS).
   writeFileSync(path.join(functionDir, BUNDLE_FILE), `${Module.wrap(readFileSync(path.join(functionDir, 'index.js'), 'utf8'))}\n`);
   writeFileSync(path.join(functionDir, 'index.js'), CACHE_LOADER);
-  const cloud = await startLocalCloud({ functionsDir: path.dirname(functionDir) });
+  const cloud = await startLocalCloud({ functionsDir: path.dirname(functionDir), knownUsers: [WARM_UP_OPENID] });
   const caller = { openid: WARM_UP_OPENID, source: 'wx_client' };
   const env = functionEnvironment({ functionDir, functionName, cloudUrl: cloud.functionUrl(functionName), caller, env: { LOGISTICS_ADMIN_OPENIDS: WARM_UP_OPENID } });
   try {

@@ -128,7 +128,7 @@ describe('runGetBindings', () => {
   });
 
   test('a read with no answer when the budget ends is READ_TIMEOUT (retryable), not OUTCOME_UNKNOWN', async () => {
-    const h = scripted({ carriers: ['hang'] }, { env: { LOGISTICS_TIME_BUDGET_MS: '30' } });
+    const h = scripted({ carriers: ['hang'] }, { env: { LOGISTICS_TIME_BUDGET_MS: '500' } });
     const envelope = await runBindings({}, h.deps);
     expect(envelope).toMatchObject({ ok: false, errCode: -900202, code: 'READ_TIMEOUT', retryable: true });
     expect(envelope.data).toMatchObject({ accounts: { ok: true }, printers: { ok: true }, carriers: { ok: false, code: 'READ_TIMEOUT' } });

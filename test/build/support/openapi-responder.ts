@@ -53,7 +53,11 @@ function answerByRules(body: Buffer, contentType: string | undefined): Buffer {
   const apiName = fields.get('apiName')?.data.toString('utf8') ?? '';
   const { params } = decodeRequestData(fields.get('requestData')?.data ?? Buffer.alloc(0));
   const text = (key: string) => (typeof params[key] === 'string' ? (params[key] as string) : '');
-  const state = createLogisticsState({ carrierAccounts: [{ deliveryId: text('delivery_id'), bizId: text('biz_id'), password: text('password') }] });
+  // Every account and every openid asked about exists here: these tests compare requests, not rules.
+  const state = createLogisticsState({
+    carrierAccounts: [{ deliveryId: text('delivery_id'), bizId: text('biz_id'), password: text('password') }],
+    knownUsers: [text('openid')],
+  });
   return encodeWeChatAnswer(IMPLEMENTED_APIS[apiName]?.(state, params) ?? { errcode: 0, errmsg: 'ok' });
 }
 
