@@ -7,6 +7,8 @@ import type { CarrierAccount } from './logistics';
 export const DEMO_ADMIN_OPENID = 'oDemoAdmin0000000000000000001';
 export const DEMO_STRANGER_OPENID = 'oDemoStranger000000000000002';
 export const DEMO_APPID = 'wxdemo0000000000001';
+/** A new staff member who becomes a printer by accepting the admin's invite card (not an admin). */
+export const DEMO_STAFF_OPENID = 'oDemoNewStaff000000000000004';
 /** A warehouse worker who has opened the mini program once (so WeChat knows them as a user). */
 export const DEMO_PRINTER_OPENID = 'oDemoWarehousePrinter0000003';
 
@@ -25,5 +27,11 @@ export const DEMO_KNOWN_USERS: readonly string[] = [DEMO_PRINTER_OPENID];
 /** What the demo's EMS reviewer says when rejecting a bind. */
 export const DEMO_REJECTION_REASON = '发货地址不详细，请补充到门牌号后重新提交';
 
-/** The function variables that make the demo admin an admin. */
-export const DEMO_FUNCTION_ENV: Readonly<Record<string, string>> = { LOGISTICS_ADMIN_OPENIDS: DEMO_ADMIN_OPENID };
+/**
+ * The function variables that make the demo admin an admin and turn printer invites on. The invite
+ * secret is demo data like the passwords: a real one is 32+ random characters only the owner knows.
+ */
+export const DEMO_FUNCTION_ENV: Readonly<Record<string, string>> = {
+  LOGISTICS_ADMIN_OPENIDS: DEMO_ADMIN_OPENID,
+  LOGISTICS_INVITE_SECRET: 'demo-invite-secret-not-for-production-0001',
+};

@@ -16,18 +16,27 @@ import {
   DEMO_KNOWN_USERS,
   DEMO_PRINTER_OPENID,
   DEMO_REJECTION_REASON,
+  DEMO_STAFF_OPENID,
   DEMO_STRANGER_OPENID,
+  DEMO_APPID,
 } from '../localcloud/demo';
 import { startWarmFunction, type WarmFunction } from '../localcloud/invoke';
 import { formatRequest, redactParams, startLocalCloud, type LocalCloud } from '../localcloud/server';
 import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
 import type { Envelope } from '../core/envelope';
+import type { MintedInviteData } from '../miniprogram/shared/printer-invites';
+
+/** What earlier steps handed on: the invite the admin minted (shared on a card, in the real page). */
+interface Handed {
+  invite?: MintedInviteData;
+}
 
 interface Step {
   title: string;
   fn: FunctionName;
-  as: 'admin' | 'stranger';
-  event: Record<string, unknown>;
+  as: keyof typeof CALLERS;
+  /** The event, or how to make it from what earlier steps handed on. */
+  event: Record<string, unknown> | ((handed: Handed) => Record<string, unknown>);
   expect: string;
   /** Done on the local cloud before the step (the carrier's reviewer); returns what to print. */
   before?: (cloud: LocalCloud) => string;
@@ -81,6 +90,21 @@ const STEPS: readonly Step[] = [
     expect: 'OK',
   },
   { title: '管理员本人也做打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'bind' }, expect: 'OK' },
+  { title: '管理员生成打印员邀请（页面把它放进分享卡片）', fn: 'updatePrinter', as: 'admin', event: { updateType: 'invite' }, expect: 'OK' },
+  {
+    title: '新同事（不是管理员）打开卡片，接受邀请',
+    fn: 'updatePrinter',
+    as: 'staff',
+    event: (handed) => ({ updateType: 'bind', invite: handed.invite?.invite }),
+    expect: 'OK',
+  },
+  {
+    title: '有人改了卡片里邀请的一个字符再接受',
+    fn: 'updatePrinter',
+    as: 'stranger',
+    event: (handed) => ({ updateType: 'bind', invite: tampered(handed.invite?.invite ?? '') }),
+    expect: 'INVITE_INVALID',
+  },
   {
     title: '不是管理员的用户尝试解绑韵达账号',
     fn: 'bindAccount',
@@ -103,6 +127,18 @@ const STEPS: readonly Step[] = [
   },
 ];
 
+/** The token with one character changed, as a forged or mistyped card would carry it. */
+function tampered(token: string): string {
+  const at = Math.floor(token.length / 2);
+  return `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+}
+
+/** An event as printed: the invite token shortened (it is no secret, but a card's to carry, not a log's). */
+function printable(event: Record<string, unknown>): Record<string, unknown> {
+  const shown = redactParams(event);
+  return typeof shown.invite === 'string' ? { ...shown, invite: `${shown.invite.slice(0, 6)}…（${shown.invite.length} 个字符）` } : shown;
+}
+
 /** getBindings' answer as a person reads it: the page's own view of it, as text. */
 function overview(envelope: Envelope): string[] {
   const view = bindingsViewFor(envelope, {});
@@ -122,9 +158,11 @@ function overview(envelope: Envelope): string[] {
 
 
 const CALLERS = {
-  admin: { openid: DEMO_ADMIN_OPENID, source: 'wx_client' },
-  stranger: { openid: DEMO_STRANGER_OPENID, source: 'wx_client' },
+  admin: { openid: DEMO_ADMIN_OPENID, appid: DEMO_APPID, source: 'wx_client' },
+  staff: { openid: DEMO_STAFF_OPENID, appid: DEMO_APPID, source: 'wx_client' },
+  stranger: { openid: DEMO_STRANGER_OPENID, appid: DEMO_APPID, source: 'wx_client' },
 } as const;
+const CALLER_NAMES: Record<keyof typeof CALLERS, string> = { admin: '管理员', staff: '新同事', stranger: '陌生人' };
 
 function indent(text: string): string {
   return text
@@ -161,13 +199,15 @@ async function main(): Promise<number> {
     );
 
     let lastOverview: string[] = [];
+    const handed: Handed = {};
     for (const [index, step] of STEPS.entries()) {
       const control = step.before?.(cloud);
       const seen = cloud.requestCount();
-      const invocation = await containers.get(`${step.fn}:${step.as}`)!.invoke(step.event);
+      const event = typeof step.event === 'function' ? step.event(handed) : step.event;
+      const invocation = await containers.get(`${step.fn}:${step.as}`)!.invoke(event);
       console.log(`${index + 1}. ${step.title}`);
       if (control !== undefined) console.log(`   （本地云）${control}`);
-      console.log(`   ${step.fn} ${JSON.stringify(redactParams(step.event))}（调用者：${step.as === 'admin' ? '管理员' : '陌生人'} ${CALLERS[step.as].openid}）`);
+      console.log(`   ${step.fn} ${JSON.stringify(printable(event))}（调用者：${CALLER_NAMES[step.as]} ${CALLERS[step.as].openid}）`);
       if (invocation.status !== 'returned') {
         failures += 1;
         console.log(`   ✘ 云函数没有返回：${JSON.stringify(invocation)}\n`);
@@ -175,10 +215,13 @@ async function main(): Promise<number> {
       }
       const envelope = invocation.result as Envelope;
       if (step.fn === 'getBindings' && envelope.ok) lastOverview = overview(envelope);
+      const minted = step.fn === 'updatePrinter' && envelope.ok ? (envelope.data as Partial<MintedInviteData> | undefined) : undefined;
+      if (minted?.invite !== undefined) handed.invite = minted as MintedInviteData;
       const asExpected = envelope.code === step.expect;
       if (!asExpected) failures += 1;
       console.log(`   ${envelope.ok ? '✔' : '•'} ${envelope.message}`);
       console.log(`     ${envelope.code} · errCode ${envelope.errCode} · ${envelope.errMsg}${asExpected ? '' : `  ✘ 预期 ${step.expect}`}`);
+      if (minted?.invite !== undefined) console.log(`     邀请有效期至 ${new Date(minted.expiresAt!).toISOString()}，谁拿到卡片都能用它成为打印员`);
       const requests = cloud.requests().slice(seen);
       console.log(requests.length === 0 ? '     本地云：没有收到请求' : indent(requests.map((request) => `本地云 ${formatRequest(request)}`).join('\n')));
       console.log('');
