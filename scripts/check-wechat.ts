@@ -18,12 +18,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CompileResult } from './wechat-ci/compile';
+import { runPageStates } from './page-states-run';
 import { ensureSideInstall } from './side-install';
 
 const REPO = path.resolve(__dirname, '..');
 const SIDE_DIR = path.join(__dirname, 'wechat-ci');
 const COMPILE_SCRIPT = path.join(SIDE_DIR, 'compile.ts');
-const STATES_TEST = 'test/page/page-states.test.ts';
 
 interface ProjectConfig {
   miniprogramRoot?: string;
@@ -68,13 +68,7 @@ interface SmokeResult {
 }
 
 function smokeTest(packageDir: string): SmokeResult {
-  const jest = require.resolve('jest/bin/jest');
-  const run = spawnSync(process.execPath, [jest, '--ci', '--selectProjects', 'page', '--reporters=default', '--runTestsByPath', STATES_TEST], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, PAGE_MINIPROGRAM_ROOT: packageDir, PAGE_SNAPSHOT_DIR: '' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = runPageStates({ PAGE_MINIPROGRAM_ROOT: packageDir, PAGE_SNAPSHOT_DIR: '' });
   const output = `${run.stdout}${run.stderr}`;
   const summary = /^Tests:\s+(.*)$/m.exec(output)?.[1]?.trim() ?? `jest exited ${run.status}`;
   return { ok: run.status === 0, summary, output };

@@ -31,13 +31,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { BROKEN_LAYOUT_EXPECTED, BROKEN_LAYOUT_HTML, LAYOUT_RULES, type LayoutReport, type LayoutRules } from './browser/layout-rules';
 import { BUILTIN_GLUE, builtinsFromWeui } from './browser/builtins-css';
+import { PAGE_STATES_TEST, runPageStates } from './page-states-run';
 import { ensureSideInstall } from './side-install';
 import { PAGE_STATES } from '../test/page/support/page-states';
 
 const REPO = path.resolve(__dirname, '..');
 const SIDE_DIR = path.join(__dirname, 'browser');
 const MINIPROGRAM_ROOT = path.join(REPO, 'miniprogram');
-const STATES_TEST = 'test/page/page-states.test.ts';
 const DOCS_DIR = path.join(REPO, 'docs', 'screenshots');
 const MANIFEST = 'states.json';
 /** j-component's class prefix for the rendered page (its tag name), which wcsc's suffix marks stand for. */
@@ -95,16 +95,10 @@ function whatIsMissing(): { browser?: string; missing?: string } {
 
 /** Renders every state in miniprogram-simulate and collects its DOM as <state>.html. */
 function snapshotStates(dir: string): void {
-  const jest = require.resolve('jest/bin/jest');
-  const run = spawnSync(process.execPath, [jest, '--ci', '--selectProjects', 'page', '--reporters=default', '--runTestsByPath', STATES_TEST], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, PAGE_SNAPSHOT_DIR: dir, PAGE_MINIPROGRAM_ROOT: '' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = runPageStates({ PAGE_MINIPROGRAM_ROOT: '', PAGE_SNAPSHOT_DIR: dir });
   if (run.status !== 0) {
     console.error(`${run.stdout}${run.stderr}`);
-    throw new Error(`rendering the page states failed (${STATES_TEST})`);
+    throw new Error(`rendering the page states failed (${PAGE_STATES_TEST})`);
   }
 }
 
