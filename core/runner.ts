@@ -1,6 +1,8 @@
 /**
  * One run of a cloud function: caller identity → authorise → configuration → validate → call
- * (retrying transient failures inside a time budget) → envelope → one audit line. The openapi
+ * (retrying transient failures inside a time budget) → envelope → one audit line. An operation
+ * makes one openapi call (Operation) or composes its answer itself (ComposedOperation: an invite
+ * minted without a call, getBindings' parts read together, each through the same retries). The openapi
  * call, the WeChat context and the clock come in as plain functions, so all of this runs without
  * wx-server-sdk; the functions' own index.ts only wires the SDK in.
  *
@@ -83,9 +85,7 @@ export interface OpenapiCall<Params> {
 }
 
 /** An operation of one openapi call (updatePrinter, bindAccount, accepting an invite). */
-export interface Operation<Params> extends OperationChecks<Params>, OpenapiCall<Params> {
-  readonly name: string;
-}
+export interface Operation<Params> extends OperationChecks<Params>, OpenapiCall<Params> {}
 
 /** The SDK's answer on success (a read's answer has more fields). */
 export interface OpenapiResult {
