@@ -125,7 +125,7 @@ const YUNDA_BIND: readonly Step[] = [
 export const PAGE_STATES: readonly PageState[] = [
   {
     name: 'start',
-    caption: '打开页面：面单打印员与快递账号两块表单',
+    caption: '打开页面：打印员和快递账号的列表（审核中、绑定失败）、邀请打印员和两块表单',
     answers: { ...OPENING_ANSWERS },
     steps: [],
     shows: ['物流助手管理', '面单打印员', '快递账号', '绑定打印员', '绑定快递账号', '邀请打印员', '我', '审核中', '绑定失败'],
