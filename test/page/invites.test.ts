@@ -4,7 +4,7 @@
  * `promise` resolves to), the menu's share, and the staff member's acceptance view opened from the
  * card's path. FakeCloud answers the mint and the acceptance; everything shown is the page's own.
  */
-import { INVITE_MINT_BUDGET_MS } from '../../miniprogram/logic/invites';
+import { formatExpiry, INVITE_MINT_BUDGET_MS, inviteShareCard, mintedInviteOf } from '../../miniprogram/logic/invites';
 import { bindingsEnvelope, envelope, ME, renderPage, type Harness } from './support/harness';
 
 /** Shaped like a real token (63 characters of [A-Za-z0-9_-]); the page must treat it as opaque. */
@@ -142,6 +142,7 @@ describe('the staff member opens the card', () => {
     const h = openCard();
     await h.settle();
     await h.show();
+    await h.pullDown();
     expect(h.cloud.reads).toEqual([]);
     expect(h.cloud.calls).toEqual([]);
     expect(h.hideShareMenuCalls()).toBe(1);
@@ -243,5 +244,24 @@ describe('the staff member opens the card', () => {
     expect(h.hideShareMenuCalls()).toBe(0);
     expect(h.has('#inviteAccept')).toBe(false);
     expect(h.has('#me-0')).toBe(true);
+  });
+});
+
+describe('the pure parts', () => {
+  test('the expiry is said in the phone\'s local time', () => {
+    const spy = jest.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-480);
+    expect(formatExpiry(Date.UTC(2026, 11, 31, 16, 5))).toBe('1月1日 00:05');
+    spy.mockReturnValue(300);
+    expect(formatExpiry(Date.UTC(2026, 11, 31, 16, 5))).toBe('12月31日 11:05');
+  });
+
+  test('only a path-safe token with a numeric expiry is used', () => {
+    const ok = envelope('OK', { data: { invite: TOKEN, expiresAt: 1 } });
+    expect(mintedInviteOf(ok)).toEqual({ invite: TOKEN, expiresAt: 1 });
+    for (const data of [undefined, null, {}, { invite: TOKEN }, { invite: `${TOKEN}#x`, expiresAt: 1 }, { invite: '', expiresAt: 1 }, { invite: TOKEN, expiresAt: Number.NaN }, { invite: 7, expiresAt: 1 }]) {
+      expect(mintedInviteOf(envelope('OK', { data }))).toBeUndefined();
+    }
+    expect(mintedInviteOf(envelope('NOT_ADMIN', { data: { invite: TOKEN, expiresAt: 1 } }))).toBeUndefined();
+    expect(inviteShareCard(TOKEN).path).toBe(`/pages/logistics/index?invite=${TOKEN}`);
   });
 });

@@ -192,7 +192,8 @@ Component({
     },
 
     async onPullDownRefresh() {
-      await this.loadBindings();
+      // The acceptance view has nothing to reload (and must not read the admin's lists).
+      if (this.data.mode === 'manage') await this.loadBindings();
       wx.stopPullDownRefresh({ fail: () => undefined });
     },
 
