@@ -32,12 +32,17 @@ export interface ResultView {
   readonly technical: string;
 }
 
-const DONE_TITLES: Readonly<Record<Action, string>> = {
+/** What the page does: a form or row action, or one of the invite's two calls. */
+export type OutcomeAction = Action | 'mintInvite' | 'acceptInvite';
+
+const DONE_TITLES: Readonly<Record<OutcomeAction, string>> = {
   bindPrinter: '已绑定打印员',
   unbindPrinter: '已解绑打印员',
   bindSelf: '已把你绑定为打印员',
   bindAccount: '快递账号已绑定',
   unbindAccount: '快递账号已解绑',
+  mintInvite: '邀请已生成',
+  acceptInvite: '你已成为面单打印员',
 };
 
 /** Informative states: the person's goal is met or on its way, so they are not shown as errors. */
@@ -57,18 +62,24 @@ const ERROR_TITLES: Readonly<Record<string, string>> = {
   INVALID_CONFIGURATION: '云函数配置有误',
   INVALID_PARAM: '填写有误',
   INVALID_EVENT: '填写有误',
+  INVITES_NOT_CONFIGURED: '打印员邀请尚未开启',
+  INVITE_INVALID: '这个邀请无效',
+  INVITE_EXPIRED: '这个邀请已过期',
 };
 
 const REFUSAL_HINT = '如需开通权限，请联系这个小程序的管理员。';
 const REFUSED_CALLER_CODES: readonly string[] = ['NOT_ADMIN', 'NO_CALLER_IDENTITY', 'INVALID_CALLER_IDENTITY'];
 const CONFIGURATION_HINT = '这不是你填错了：请把这条提示转告管理员，改好云函数的环境变量后再试。';
+const CONFIGURATION_CODES: readonly string[] = ['INVALID_CONFIGURATION', 'INVITES_NOT_CONFIGURED'];
+const NEW_INVITE_HINT = '请联系发给你卡片的管理员，请 TA 在管理页面点「邀请打印员」再发一张新的邀请。';
+const NEW_INVITE_CODES: readonly string[] = ['INVITE_INVALID', 'INVITE_EXPIRED'];
 
-function view(tone: Tone, title: string, message: string, hint: string, canRetry: boolean, technical: string): ResultView {
+export function resultView(tone: Tone, title: string, message: string, hint: string, canRetry: boolean, technical: string): ResultView {
   return { tone, toneLabel: TONE_LABELS[tone], title, message, hint, canRetry, technical };
 }
 
 export interface OutcomeContext {
-  readonly action: Action;
+  readonly action: OutcomeAction;
   /** A password was sent: it has been cleared, so a retry needs it typed again. */
   readonly passwordSent: boolean;
 }
@@ -76,14 +87,14 @@ export interface OutcomeContext {
 export function resultPanelFor(envelope: Envelope, context: OutcomeContext): ResultView {
   const technical = `${envelope.code} · errCode ${envelope.errCode}`;
   if (envelope.ok) {
-    return view('success', DONE_TITLES[context.action], envelope.message, '', false, technical);
+    return resultView('success', DONE_TITLES[context.action], envelope.message, '', false, technical);
   }
   const infoTitle = INFO_TITLES[envelope.code];
-  if (infoTitle !== undefined) return view('info', infoTitle, envelope.message, '', false, technical);
+  if (infoTitle !== undefined) return resultView('info', infoTitle, envelope.message, '', false, technical);
 
   const retryHint = context.passwordSent ? '可以稍后点「再试一次」（为了安全，密码已清空，请重新输入）。' : '可以稍后点「再试一次」。';
   if (OUTCOME_UNKNOWN_CODES.includes(envelope.code)) {
-    return view('warning', '结果未知', envelope.message, retryHint, true, technical);
+    return resultView('warning', '结果未知', envelope.message, retryHint, true, technical);
   }
 
   let title = ERROR_TITLES[envelope.code] ?? (envelope.retryable ? '暂时没有成功' : '没有成功');
@@ -91,11 +102,12 @@ export function resultPanelFor(envelope: Envelope, context: OutcomeContext): Res
   let hint = '';
   if (envelope.retryable) hint = retryHint;
   else if (REFUSED_CALLER_CODES.includes(envelope.code)) hint = REFUSAL_HINT;
-  else if (envelope.code === 'INVALID_CONFIGURATION') hint = CONFIGURATION_HINT;
-  return view('error', title, envelope.message, hint, envelope.retryable, technical);
+  else if (CONFIGURATION_CODES.includes(envelope.code)) hint = CONFIGURATION_HINT;
+  else if (NEW_INVITE_CODES.includes(envelope.code)) hint = NEW_INVITE_HINT;
+  return resultView('error', title, envelope.message, hint, envelope.retryable, technical);
 }
 
 /** A check on the phone stopped the request: nothing was sent. */
 export function describeProblem(problem: FieldProblem): ResultView {
-  return view('error', '请检查填写内容', problem.message, '还没有提交，改好后再点一次。', false, '');
+  return resultView('error', '请检查填写内容', problem.message, '还没有提交，改好后再点一次。', false, '');
 }

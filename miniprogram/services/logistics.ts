@@ -9,12 +9,13 @@
  */
 import type { Envelope } from '../../core/envelope';
 import type { BindAccountEvent, UpdatePrinterEvent } from '../logic/validation';
+import type { AcceptInviteEvent, MintInviteEvent } from '../logic/invites';
 import type { GetBindingsEvent } from '../shared/bindings';
 
 export type { Envelope };
 
 export interface FunctionEvents {
-  updatePrinter: UpdatePrinterEvent;
+  updatePrinter: UpdatePrinterEvent | MintInviteEvent | AcceptInviteEvent;
   bindAccount: BindAccountEvent;
   getBindings: GetBindingsEvent;
 }

@@ -9,6 +9,10 @@
  *
  * The view is loaded from getBindings on show, on pull-down refresh and after every change.
  *
+ * Printer invites: an admin's 邀请打印员 button (open-type="share") gets a card whose path carries
+ * a freshly minted invite; every other share is a plain card. A page opened with an `invite` query
+ * is the acceptance view instead (no getBindings, share menu hidden, so the token goes no further).
+ *
  * The password is kept in page data only while it is being typed: it is cleared as soon as a
  * call completes, when the carrier changes to one that needs none, and when the page is hidden.
  * It is never logged.
@@ -25,7 +29,28 @@ import {
 } from '../../logic/bindings-view';
 import { carrierChoice, carrierIndexOf, carrierOptions, EMS_REMARK_FORMAT, showsPassword, showsRemark, type CarrierOption } from '../../logic/carriers';
 import { buildAccountUnbindEvent, buildBindAccountEvent, buildUpdatePrinterEvent, isAccountAction, isUnbind, type Action } from '../../logic/forms';
+import {
+  ACCEPTED_NEXT_STEPS,
+  ACCEPTING_VIEW,
+  acceptInviteEvent,
+  acceptViewFor,
+  DECLINED_TEXT,
+  DECLINED_VIEW,
+  INVITE_LIFETIME_TEXT,
+  INVITE_MINT_BUDGET_MS,
+  INVITE_OFFER,
+  inviteShareCard,
+  MINT_INVITE_EVENT,
+  mintedInviteNote,
+  mintedInviteOf,
+  mintFailurePanel,
+  OFFER_VIEW,
+  PLAIN_SHARE_CARD,
+  type AcceptView,
+  type ShareCard,
+} from '../../logic/invites';
 import { describeProblem, resultPanelFor, type ResultView } from '../../logic/outcome';
+import { INVITE_QUERY_KEY } from '../../shared/printer-invites';
 import type { CarrierItem } from '../../shared/bindings';
 import { callLogisticsFunction, type Envelope } from '../../services/logistics';
 
@@ -64,6 +89,12 @@ function pickerRows(carriers: readonly CarrierItem[] | undefined): readonly Carr
   return carrierOptions(carriers);
 }
 
+/**
+ * The invite a page was opened with, per page instance: kept off page data (which DevTools shows
+ * and which renders), never logged, forgotten on 不用了.
+ */
+const openedInvites = new WeakMap<object, string>();
+
 function storedPrinterNames(): Record<string, string> {
   try {
     return readPrinterNames(wx.getStorageSync(PRINTER_NAMES_STORAGE_KEY));
@@ -74,6 +105,17 @@ function storedPrinterNames(): Record<string, string> {
 
 Component({
   data: {
+    /** manage: the admin's view; invite: the acceptance view of a page opened from an invite card. */
+    mode: 'manage' as 'manage' | 'invite',
+    accept: OFFER_VIEW as AcceptView,
+    inviteOffer: INVITE_OFFER,
+    declinedText: DECLINED_TEXT,
+    acceptedNextSteps: ACCEPTED_NEXT_STEPS,
+    inviteLifetimeText: INVITE_LIFETIME_TEXT,
+    /** From the share until the mint answered (or its budget ran out). */
+    inviteMinting: false,
+    /** What the last mint came to, beside the button. */
+    inviteNote: null as ResultView | null,
     view: LOADING_VIEW as BindingsView,
     loadingBindings: false,
     printer: { openid: '' },
@@ -99,16 +141,59 @@ Component({
   },
 
   methods: {
-    onLoad() {
-      // The view loads on show (which follows load), so it is fresh whenever the page is opened.
+    onLoad(query?: Record<string, string | undefined>) {
+      // The management view loads on show (which follows load), so it is fresh whenever the page is opened.
+      const invite = query?.[INVITE_QUERY_KEY];
+      if (typeof invite !== 'string') return;
+      openedInvites.set(this, invite);
+      this.setData({ mode: 'invite', accept: OFFER_VIEW });
+      // The card's path holds the token: no forwarding from here (the share handler answers a plain card anyway).
+      wx.hideShareMenu({ fail: () => undefined });
+      wx.setNavigationBarTitle({ title: '面单打印员邀请', fail: () => undefined });
     },
 
     onShow() {
-      void this.loadBindings();
+      if (this.data.mode === 'manage') void this.loadBindings();
+    },
+
+    /**
+     * The 邀请打印员 button's share carries an invite minted now; the menu's never does. WeChat
+     * shares the fields returned here if `promise` has not resolved within 3 s; it always
+     * resolves sooner (INVITE_MINT_BUDGET_MS), so the page knows which card went out.
+     */
+    onShareAppMessage(options: WechatMiniprogram.Page.IShareAppMessageOption): ShareCard | (ShareCard & { promise: Promise<ShareCard> }) {
+      if (this.data.mode !== 'manage' || options.from !== 'button') return PLAIN_SHARE_CARD;
+      return { ...PLAIN_SHARE_CARD, promise: this.mintInviteCard() };
+    },
+
+    /** Mints an invite and answers the card for it, or the plain card when that fails; never rejects. */
+    async mintInviteCard(): Promise<ShareCard> {
+      this.setData({ inviteMinting: true, inviteNote: null });
+      const envelope = await callLogisticsFunction('updatePrinter', MINT_INVITE_EVENT, { timeoutMs: INVITE_MINT_BUDGET_MS });
+      const minted = mintedInviteOf(envelope);
+      this.setData({ inviteMinting: false, inviteNote: minted ? mintedInviteNote(minted, Date.now()) : mintFailurePanel(envelope) });
+      return minted ? inviteShareCard(minted.invite) : PLAIN_SHARE_CARD;
+    },
+
+    /** 接受 (and 再试一次 after an answer that may be retried): binds the person tapping. */
+    async onAcceptInvite() {
+      const invite = openedInvites.get(this);
+      if (invite === undefined || !this.data.accept.canAccept) return;
+      this.setData({ accept: ACCEPTING_VIEW });
+      const envelope = await callLogisticsFunction('updatePrinter', acceptInviteEvent(invite));
+      this.setData({ accept: acceptViewFor(envelope) });
+    },
+
+    /** 不用了: nothing is sent; the invite is forgotten (the card still opens it again). */
+    onDeclineInvite() {
+      if (this.data.accept.stage === 'accepting') return;
+      openedInvites.delete(this);
+      this.setData({ accept: DECLINED_VIEW });
     },
 
     async onPullDownRefresh() {
-      await this.loadBindings();
+      // The acceptance view has nothing to reload (and must not read the admin's lists).
+      if (this.data.mode === 'manage') await this.loadBindings();
       wx.stopPullDownRefresh({ fail: () => undefined });
     },
 

@@ -117,6 +117,13 @@ export function envelope(code: string, overrides: Partial<Envelope> = {}): Envel
     READ_TIMEOUT: { errCode: -900202, message: '查询没有在时限内得到答复，请稍后刷新再试', retryable: true },
     MALFORMED_ANSWER: { errCode: -900301, message: '微信返回的数据格式无法识别，这部分暂时无法显示：请管理员查看云函数日志', retryable: false },
     INVALID_OPENID: { errCode: 40003, message: '这个 openid 不是本小程序的用户：请让打印员先打开一次小程序，再复制 TA 的 openid', retryable: false },
+    INVITES_NOT_CONFIGURED: {
+      errCode: -900106,
+      message: '打印员邀请尚未开启：请管理员在云函数 updatePrinter 的环境变量 LOGISTICS_INVITE_SECRET 中填写至少 32 个字符的随机密钥',
+      retryable: false,
+    },
+    INVITE_INVALID: { errCode: -900107, message: '这个邀请无效（可能不完整或已被撤销）：请向管理员要一个新的邀请', retryable: false },
+    INVITE_EXPIRED: { errCode: -900108, message: '这个邀请已过期：请向管理员要一个新的邀请', retryable: false },
     OUTCOME_UNKNOWN: {
       errCode: -900201,
       message: '请求已发出，但没有得到能确认结果的答复，结果未知：请稍后刷新确认，再次提交是安全的',
@@ -194,13 +201,23 @@ export interface Harness {
   show(): Promise<void>;
   /** A pull-down refresh, settled. */
   pullDown(): Promise<void>;
+  /** How often wx.hideShareMenu was called. */
+  hideShareMenuCalls(): number;
+  /**
+   * A share, as WeChat makes one: from the menu, or from the page's `open-type="share"` button
+   * found by selector (WeChat calls onShareAppMessage with that button as `target`). Returns the
+   * card WeChat would send: the promise's answer when the handler gave one, else its own fields.
+   */
+  share(from: { menu: true } | { button: string }): Promise<{ answered: Record<string, unknown>; card: Record<string, unknown> }>;
+  /** The attribute WXML gave a built-in component (camelCased, as wcc hands them over). */
+  attr(selector: string, name: string): unknown;
 }
 
 /**
  * Renders a fresh page with a fresh fake cloud, storage and confirmation dialog, and opens it as
  * WeChat does (onLoad, then onShow). `before` sets the fake cloud up before the first load.
  */
-export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unknown>) => void): Harness {
+export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unknown>) => void, options: { query?: Record<string, string> } = {}): Harness {
   const id = loadPageOnce();
   const wx = (globalThis as unknown as { wx: Wx }).wx;
   const cloud = new FakeCloud();
@@ -211,7 +228,10 @@ export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unkn
   wx.setStorageSync = jest.fn((key: string, value: unknown) => {
     storage.set(key, JSON.parse(JSON.stringify(value)));
   });
-  wx.stopPullDownRefresh = jest.fn((options?: { success?: () => void }) => options?.success?.());
+  wx.stopPullDownRefresh = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
+  const hideShareMenu = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
+  wx.hideShareMenu = hideShareMenu;
+  wx.setNavigationBarTitle = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
   const modals: string[] = [];
   const harness: Harness = {
     page: simulate.render(id) as unknown as Page,
@@ -249,6 +269,22 @@ export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unkn
       void (harness.page.instance as { onPullDownRefresh(): Promise<void> }).onPullDownRefresh();
       await harness.settle();
     },
+    hideShareMenuCalls: () => hideShareMenu.mock.calls.length,
+    async share(from) {
+      const instance = harness.page.instance as { onShareAppMessage(options: { from: string; target?: unknown }): Record<string, unknown> };
+      let target: unknown;
+      if ('button' in from) {
+        const button = element(harness.page, from.button);
+        if (attrsOf(button.dom).get('openType') !== 'share') throw new Error(`${from.button} is not an open-type="share" button`);
+        target = { id: from.button.replace(/^#/, ''), dataset: {} };
+      }
+      const answered = instance.onShareAppMessage({ from: 'button' in from ? 'button' : 'menu', target });
+      const { promise, ...fields } = answered as { promise?: Promise<Record<string, unknown>> };
+      const card = promise === undefined ? fields : await promise;
+      await harness.settle();
+      return { answered, card };
+    },
+    attr: (selector, name) => attrsOf(element(harness.page, selector).dom).get(name),
   };
   // Like wx.showModal: answers through the callbacks when given, else through the promise.
   wx.showModal = jest.fn((options: { content?: string; success?: (res: ModalAnswer) => void; complete?: () => void }) => {
@@ -262,9 +298,15 @@ export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unkn
     return undefined;
   });
   harness.page.attach(document.createElement('parent-wrapper'));
-  (harness.page.instance as { onLoad(query: Record<string, string>): void }).onLoad({});
+  (harness.page.instance as { onLoad(query: Record<string, string>): void }).onLoad(options.query ?? {});
   (harness.page.instance as { onShow(): void }).onShow();
   return harness;
+}
+
+/** The attributes WXML gave a built-in component, as its exparser node holds them (see state-driver.ts). */
+function attrsOf(dom: unknown): Map<string, unknown> {
+  const attrs = (dom as { __wxElement?: { _vt?: { attrs?: Array<{ name: string; value: unknown }> } } }).__wxElement?._vt?.attrs ?? [];
+  return new Map(attrs.map(({ name, value }) => [name, value]));
 }
 
 function element(page: Page, selector: string) {

@@ -10,6 +10,8 @@
  * builder the functions use, so their code, message and retryable are the real ones.
  */
 import { envelopeForErrCode, type Envelope } from '../../../core/envelope';
+import { accountStatusOf, type BindingsData, type BoundAccount, type CarrierItem, type PartFailure } from '../../../miniprogram/shared/bindings';
+import { INVITE_QUERY_KEY, type MintedInviteData } from '../../../miniprogram/shared/printer-invites';
 
 /** One answer of callFunction: a result, a failure as wx.cloud reports it, or no answer yet. */
 export type CannedAnswer = { readonly result: unknown } | { readonly fail: { errCode?: number; errMsg: string } } | { readonly hold: true };
@@ -19,7 +21,9 @@ export type Step =
   | { readonly type: string; readonly value: string }
   | { readonly tap: string }
   /** Picks the row of a `<picker>` whose label contains `option`. */
-  | { readonly pick: string; readonly option: string };
+  | { readonly pick: string; readonly option: string }
+  /** Taps an `open-type="share"` button: WeChat calls onShareAppMessage and waits for its promise. */
+  | { readonly share: string };
 
 export interface PageState {
   /** File name of its screenshot: docs/screenshots/<name>.png. Lower-case words and dashes. */
@@ -28,6 +32,13 @@ export interface PageState {
   readonly caption: string;
   /** The page, as app.json names it. Default: app.json's first page. */
   readonly page?: string;
+  /**
+   * The phone's clock while the state is brought about, for states that show a time: Date.now and
+   * the time zone (minutes ahead of UTC), so they render the same on every machine.
+   */
+  readonly clock?: { readonly now: number; readonly utcOffsetMinutes: number };
+  /** The query the page is opened with (a share card's path carries one). Default: none. */
+  readonly query?: Readonly<Record<string, string>>;
   /**
    * Per cloud function, the answers to its calls in order (the last one repeats). A call to a
    * function not listed here fails the state: every call the page makes must be expected.
@@ -45,11 +56,64 @@ export function answer(errCode: number, extra: Partial<Envelope> = {}): CannedAn
   return { result: { ...envelopeForErrCode(errCode, `state:${errCode}`), ...extra } };
 }
 
+/** The admin looking at the page, as getBindings knows them. */
+const CALLER = 'oAdmin7dQk2Lw9xYz3ABCDEF0001';
+
+function boundAccount(fields: Omit<BoundAccount, 'serviceType' | 'status'> & { statusCode: number }): BoundAccount {
+  return { serviceType: [], status: accountStatusOf(fields.statusCode), ...fields };
+}
+
+/** getBindings' success envelope for these parts; a part given as an errCode is that part's failure. */
+function bindingsAnswer(parts: { printers: string[] | number; accounts: BoundAccount[] | number; carriers?: CarrierItem[] }): CannedAnswer {
+  const failure = (errCode: number): PartFailure => {
+    const { ok: _ok, data: _data, field: _field, ...rest } = envelopeForErrCode(errCode, `state:${errCode}`);
+    return { ok: false, ...rest };
+  };
+  const data: BindingsData = {
+    accounts: typeof parts.accounts === 'number' ? failure(parts.accounts) : { ok: true, list: parts.accounts },
+    printers: typeof parts.printers === 'number' ? failure(parts.printers) : { ok: true, openids: parts.printers, tagidList: [] },
+    carriers: { ok: true, list: parts.carriers ?? [] },
+    callerOpenid: CALLER,
+  };
+  // As getBindings answers: the first failing part's code on top, the parts in data either way.
+  const failed = [data.accounts, data.printers].find((part): part is PartFailure => part !== undefined && !part.ok);
+  const top = failed === undefined ? envelopeForErrCode(0, 'getBindings:ok') : envelopeForErrCode(failed.errCode, failed.errMsg);
+  return { result: { ...top, data } };
+}
+
+const PRINTERS = [CALLER, 'oStaff3mR8vQ1nT5kJ2hG6fD4sA9'];
+
+const ACCOUNTS: BoundAccount[] = [
+  boundAccount({ deliveryId: 'SF', bizId: 'SF7550012345', statusCode: 0, alias: '总店' }),
+  boundAccount({ deliveryId: 'EMS', bizId: 'EMS1100220033', statusCode: 1 }),
+  boundAccount({
+    deliveryId: 'ZTO',
+    bizId: 'ZTO02100456',
+    statusCode: 2,
+    remarkWrongMsg: '网点编码与客户编码不匹配，请联系网点确认',
+  }),
+];
+
 /**
- * What the calls the page makes as it opens answer, in every state (none today). A state that
+ * What the calls the page makes as it opens answer, in every state: getBindings with two printers
+ * (one the admin), an account bound, one under EMS review, one whose bind failed. A state that
  * needs them to answer otherwise lists its own.
  */
-const OPENING_ANSWERS: PageState['answers'] = {};
+const OPENING_ANSWERS: PageState['answers'] = {
+  getBindings: [bindingsAnswer({ printers: PRINTERS, accounts: ACCOUNTS })],
+};
+
+/** Opened from an invite card (the token's shape; the page never looks inside it). */
+const INVITE_QUERY = { [INVITE_QUERY_KEY]: 'AQAAAAAAAAEAAAGT0bA2pQ_QmFzZTY0VXJsU2FmZVRva2VuX3dpdGgtZGFzaGVzX2Fu' };
+
+/** When the admin shares in the invite states: the phone's clock then. */
+const SHARED_AT = Date.UTC(2026, 11, 1, 2, 30);
+
+/** The mint's answer: an invite that expires 24 hours after SHARED_AT (the card's path carries it). */
+function mintAnswer(): CannedAnswer {
+  const data: MintedInviteData = { invite: INVITE_QUERY.invite!, expiresAt: SHARED_AT + 24 * 3_600_000 };
+  return { result: envelopeForErrCode(0, 'updatePrinter:ok invite minted', data) };
+}
 
 const YUNDA_BIND: readonly Step[] = [
   { pick: '#carrier', option: '（YUNDA）' },
@@ -61,10 +125,90 @@ const YUNDA_BIND: readonly Step[] = [
 export const PAGE_STATES: readonly PageState[] = [
   {
     name: 'start',
-    caption: '打开页面：面单打印员与快递账号两块表单',
+    caption: '打开页面：打印员和快递账号的列表（审核中、绑定失败）、邀请打印员和两块表单',
     answers: { ...OPENING_ANSWERS },
     steps: [],
-    shows: ['物流助手管理', '面单打印员', '快递账号', '绑定打印员', '绑定快递账号'],
+    shows: ['物流助手管理', '面单打印员', '快递账号', '绑定打印员', '绑定快递账号', '邀请打印员', '我', '审核中', '绑定失败'],
+  },
+  {
+    name: 'admin-view',
+    caption: '管理员看到的列表：打印员（标着「我」）、快递账号的各种状态',
+    answers: {
+      getBindings: [
+        bindingsAnswer({
+          printers: [...PRINTERS, 'oStaff9pL2kW7xC4vB1nM8qZ5tR3'],
+          accounts: [
+            ...ACCOUNTS,
+            boundAccount({ deliveryId: 'YTO', bizId: 'YTO88001234', statusCode: 3 }),
+            boundAccount({ deliveryId: 'JTSD', bizId: 'JT0755667788', statusCode: 9 }),
+          ],
+        }),
+      ],
+    },
+    steps: [{ type: '#printerName-1', value: '仓库小王' }],
+    shows: ['我', '仓库小王', '已绑定', '审核中', '绑定失败', '未通过原因：网点编码与客户编码不匹配', '重新提交', '已解绑', '未知状态 9'],
+  },
+  {
+    name: 'bindings-part-failed',
+    caption: '一部分读不到：打印员列表写明原因，快递账号照常显示，可「重新加载」',
+    answers: { getBindings: [bindingsAnswer({ printers: 48001, accounts: ACCOUNTS })] },
+    steps: [],
+    shows: ['打印员列表暂时无法显示', '开通物流助手', '重新加载', '审核中'],
+  },
+  {
+    name: 'not-admin',
+    caption: '不是管理员：只说明需要管理员，不显示列表和表单',
+    answers: { getBindings: [answer(-900102)] },
+    steps: [],
+    shows: ['只有管理员可以使用这个页面', '你不是管理员'],
+  },
+  {
+    name: 'invite-shared',
+    caption: '管理员点「邀请打印员」：卡片带上邀请，页面写明有效期',
+    // A phone in China (UTC+8): 02:30 UTC + 24 h is 10:30 the next day there.
+    clock: { now: SHARED_AT, utcOffsetMinutes: 8 * 60 },
+    answers: { ...OPENING_ANSWERS, updatePrinter: [mintAnswer()] },
+    steps: [{ share: '#invitePrinter' }],
+    shows: ['邀请卡片已生成', '12月2日 10:30 前有效（24 小时）'],
+  },
+  {
+    name: 'invite-mint-failed',
+    caption: '邀请没有生成：分享的是普通卡片，并说明原因',
+    answers: { ...OPENING_ANSWERS, updatePrinter: [answer(-900106)] },
+    steps: [{ share: '#invitePrinter' }],
+    shows: ['邀请没有生成', '不带邀请', 'LOGISTICS_INVITE_SECRET'],
+  },
+  {
+    name: 'invite-accept',
+    caption: '打印员打开邀请卡片：说明接受后能做什么，「接受」/「不用了」',
+    query: INVITE_QUERY,
+    answers: {},
+    steps: [],
+    shows: ['你收到了面单打印员邀请', '微信打单 PC 软件', '接受', '不用了'],
+  },
+  {
+    name: 'invite-accepted',
+    caption: '接受成功：已成为面单打印员，以及下一步',
+    query: INVITE_QUERY,
+    answers: { updatePrinter: [answer(0)] },
+    steps: [{ tap: '#acceptInvite' }],
+    shows: ['成功', '你已成为面单打印员', '下一步', '微信打单'],
+  },
+  {
+    name: 'invite-expired',
+    caption: '邀请已过期：需要请管理员再发一张',
+    query: INVITE_QUERY,
+    answers: { updatePrinter: [answer(-900108)] },
+    steps: [{ tap: '#acceptInvite' }],
+    shows: ['这个邀请已过期', '再发一张新的邀请'],
+  },
+  {
+    name: 'invite-declined',
+    caption: '点了「不用了」：什么都没有改变',
+    query: INVITE_QUERY,
+    answers: {},
+    steps: [{ tap: '#declineInvite' }],
+    shows: ['你没有接受邀请', '什么都没有改变'],
   },
   {
     name: 'busy',

@@ -87,6 +87,12 @@ async function perform(page: Page, step: Step): Promise<void> {
     find(page, step.type).dispatchEvent('input', { detail: { value: step.value, cursor: step.value.length } });
   } else if ('tap' in step) {
     find(page, step.tap).dispatchEvent('tap');
+  } else if ('share' in step) {
+    // What WeChat does on a tap of an open-type="share" button: the handler, with the button as target.
+    const button = find(page, step.share);
+    if (attrsOf(button.dom).get('openType') !== 'share') throw new Error(`${step.share} is not an open-type="share" button`);
+    const instance = page.instance as { onShareAppMessage(options: { from: 'button'; target: unknown }): { promise?: Promise<unknown> } };
+    await instance.onShareAppMessage({ from: 'button', target: { id: step.share.replace(/^#/, ''), dataset: {} } }).promise;
   } else {
     const picker = find(page, step.pick);
     const attrs = attrsOf(picker.dom);
@@ -166,9 +172,23 @@ export async function renderState(state: PageState, root: string = SOURCE_ROOT):
     }, 0);
   };
 
+  const clock = state.clock;
+  const spies = clock
+    ? [jest.spyOn(Date, 'now').mockReturnValue(clock.now), jest.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-clock.utcOffsetMinutes)]
+    : [];
+  try {
+    return await bringAbout(state, id, calls, unexpectedCalls);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+async function bringAbout(state: PageState, id: string, calls: CallRecord[], unexpectedCalls: string[]): Promise<RenderedState> {
   const page = simulate.render(id) as unknown as Page;
   page.attach(document.createElement('parent-wrapper'));
-  (page.instance as { onLoad?(query: Record<string, string>): void }).onLoad?.({});
+  // As WeChat opens a page: load with the path's query, then show.
+  (page.instance as { onLoad?(query: Record<string, string>): void }).onLoad?.({ ...state.query });
+  (page.instance as { onShow?(): void }).onShow?.();
   await settle();
   for (const step of state.steps) await perform(page, step);
 
