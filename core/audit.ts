@@ -10,7 +10,7 @@ import type { Envelope } from './envelope';
 export interface AuditRecord {
   fn: string;
   caller: CallerIdentity;
-  /** bind / unbind; absent when the call was refused before validation. */
+  /** bind / unbind / invite / read; absent when the call was refused before validation. */
   action?: string;
   /** Printer openid, or deliveryId + bizId, or the parts read (getBindings). */
   target?: Record<string, string | readonly string[]>;

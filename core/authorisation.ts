@@ -72,6 +72,7 @@ export type AccessDecision = { allowed: true; as: 'admin' | 'server' | 'user' } 
  *   off while no admin is configured.
  */
 export type AccessRule = 'admins-or-servers' | 'admin-users' | 'any-user';
+// Both invite rules also need the caller's APPID: an invite is bound to its mini program.
 
 function noCallerIdentity(fn: string, why: string): AccessDecision {
   return { allowed: false, envelope: refusalEnvelope('NO_CALLER_IDENTITY', `${fn}:fail ${why}`) };
@@ -80,13 +81,18 @@ function noCallerIdentity(fn: string, why: string): AccessDecision {
 /** Steps 2–4 above (or the rule's variant of them), for a caller whose identity is well formed. */
 export function authorise(fn: string, caller: CallerIdentity, policy: AccessPolicy, rule: AccessRule = 'admins-or-servers'): AccessDecision {
   if (rule === 'any-user' && caller.openid === undefined) return noCallerIdentity(fn, 'no OPENID: an invite binds the caller\'s own OPENID');
+  // An invite is bound to its mini program: without an APPID there is nothing to bind it to.
+  if (rule === 'any-user' && caller.appid === undefined) return noCallerIdentity(fn, 'no APPID: an invite is bound to its mini program');
   if (policy.adminOpenids.size === 0) {
     return { allowed: false, envelope: refusalEnvelope('ADMINS_NOT_CONFIGURED', `${fn}:fail LOGISTICS_ADMIN_OPENIDS is empty`) };
   }
   if (rule === 'any-user') return { allowed: true, as: 'user' };
   if (caller.openid !== undefined) {
-    if (policy.adminOpenids.has(caller.openid)) return { allowed: true, as: 'admin' };
-    return { allowed: false, envelope: refusalEnvelope('NOT_ADMIN', `${fn}:fail caller is not in LOGISTICS_ADMIN_OPENIDS`) };
+    if (!policy.adminOpenids.has(caller.openid)) {
+      return { allowed: false, envelope: refusalEnvelope('NOT_ADMIN', `${fn}:fail caller is not in LOGISTICS_ADMIN_OPENIDS`) };
+    }
+    if (rule === 'admin-users' && caller.appid === undefined) return noCallerIdentity(fn, 'no APPID: an invite is bound to its mini program');
+    return { allowed: true, as: 'admin' };
   }
   if (rule === 'admin-users') return noCallerIdentity(fn, 'no OPENID: only an admin, as a person, can mint an invite');
   const hops = commaList(caller.source);
@@ -97,6 +103,13 @@ export function authorise(fn: string, caller: CallerIdentity, policy: AccessPoli
 /** An OPENID as WeChat issues them: the openid field's own rule (1–128 of [A-Za-z0-9_-]). */
 function wellFormedOpenid(value: string): boolean {
   return value.length <= FIELD_LIMITS.openid && RULES.idChars.holds(value);
+}
+
+/** A SOURCE chain such as "wx_client" or "wx_trigger,scf": at most 256 of [A-Za-z0-9_,]. */
+const SOURCE_CHAIN = /^[A-Za-z0-9_,]{1,256}$/;
+
+function sourceChain(value: unknown): string | undefined {
+  return typeof value === 'string' && SOURCE_CHAIN.test(value) ? value : undefined;
 }
 
 /** A non-empty string, or absent (undefined, null, ""). Anything else is not a value we know. */
@@ -114,7 +127,8 @@ export type IdentityReading = { ok: true; caller: CallerIdentity } | { ok: false
 export function callerFromWXContext(fn: string, context: { OPENID?: unknown; APPID?: unknown; SOURCE?: unknown }): IdentityReading {
   const caller: CallerIdentity = {};
   const appid = optionalText(context.APPID);
-  const source = optionalText(context.SOURCE);
+  // The platform sets SOURCE; anything but a plain chain of source names is not one we know.
+  const source = sourceChain(context.SOURCE);
   if (appid !== undefined) caller.appid = appid;
   if (source !== undefined) caller.source = source;
   const openid = context.OPENID;

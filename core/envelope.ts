@@ -1,5 +1,5 @@
 /**
- * The one result envelope both cloud functions return, for every outcome.
+ * The one result envelope every cloud function returns, for every outcome.
  *
  * Invariants: `ok === (errCode === 0)`; `code` and `message` come from the catalogue; nothing in
  * an envelope ever carries the carrier password (errMsg texts are built from codes and field

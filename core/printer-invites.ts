@@ -13,7 +13,7 @@ import { refusalEnvelope, successEnvelope, type Envelope } from './envelope';
 import { MIN_INVITE_SECRET_LENGTH, mintInvite, verifyInvite, type MintedInvite } from './invite-token';
 import { updatePrinterOperation } from './logistics-operations';
 import type { ComposedOperation, Operation, OperationRoute, RunContext } from './runner';
-import type { UpdatePrinterParams, Validated } from './validation';
+import { invalidParam, isPlainObject, type UpdatePrinterParams, type Validated } from './validation';
 
 const FN = 'updatePrinter';
 
@@ -29,15 +29,11 @@ function checkInvitesConfigured(context: RunContext): Envelope<never> | undefine
 }
 
 function invalid(field: string, en: string, zh: string): { ok: false; envelope: Envelope<never> } {
-  return { ok: false, envelope: refusalEnvelope('INVALID_PARAM', `${FN}:fail invalid param ${field}: ${en}`, { message: `参数错误：${zh}`, field }) };
+  return invalidParam(FN, field, en, zh);
 }
 
 function hasOwn(event: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(event, key);
-}
-
-function isObject(event: unknown): event is Record<string, unknown> {
-  return typeof event === 'object' && event !== null && !Array.isArray(event);
 }
 
 /** The event's own fields other than the ones WeChat adds, and other than `known`. */
@@ -53,7 +49,7 @@ function checkTtlHours(value: unknown): { ok: true; ttlHours: number } | { ok: f
 }
 
 /** `{ updateType: "invite", ttlHours? }` → a new invite (minting is what the checked event asks for). */
-function validateMintEvent(event: unknown, appid: string | undefined, context: RunContext): Validated<MintedInvite> {
+function validateMintEvent(event: unknown, appid: string, context: RunContext): Validated<MintedInvite> {
   const record = event as Record<string, unknown>; // routed here only as an object
   const extra = otherFields(record, ['updateType', 'ttlHours'])[0];
   if (extra !== undefined) {
@@ -62,7 +58,7 @@ function validateMintEvent(event: unknown, appid: string | undefined, context: R
   }
   const ttl = checkTtlHours(record.ttlHours);
   if (!ttl.ok) return ttl;
-  return { ok: true, params: mintInvite({ secret: inviteSecret(context.env)!, appid: appid ?? '', now: context.now, ttlHours: ttl.ttlHours }) };
+  return { ok: true, params: mintInvite({ secret: inviteSecret(context.env)!, appid, now: context.now, ttlHours: ttl.ttlHours }) };
 }
 
 /**
@@ -81,12 +77,12 @@ function validateAcceptEvent(event: unknown, caller: { openid?: string; appid?: 
   }
   if (record.updateType !== 'bind') return invalid('updateType', 'must be "bind" when accepting an invite', `接受邀请时${fieldLabel('updateType')}只能是 bind`);
   if (typeof record.invite !== 'string') return invalid('invite', 'must be a string', `${fieldLabel('invite')}必须是文字`);
-  const checked = verifyInvite(record.invite, { secret: inviteSecret(context.env)!, appid: caller.appid ?? '', now: context.now });
+  // access 'any-user' guarantees the OPENID and the APPID.
+  const checked = verifyInvite(record.invite, { secret: inviteSecret(context.env)!, appid: caller.appid!, now: context.now });
   if (!checked.ok) {
     const why = checked.code === 'INVITE_EXPIRED' ? 'the invite has expired' : 'the invite is not a valid token';
     return { ok: false, envelope: refusalEnvelope(checked.code, `${FN}:fail ${why}`) };
   }
-  // access 'any-user' guarantees the OPENID.
   return { ok: true, params: { openid: caller.openid!, updateType: 'bind' }, auditTarget: { inviteId: checked.claims.inviteId } };
 }
 
@@ -94,7 +90,8 @@ export const mintInviteOperation: ComposedOperation<MintedInvite, UpdatePrinterP
   name: FN,
   access: 'admin-users',
   checkConfiguration: checkInvitesConfigured,
-  validate: (event, caller, context) => validateMintEvent(event, caller.appid, context),
+  // access 'admin-users' guarantees the APPID.
+  validate: (event, caller, context) => validateMintEvent(event, caller.appid!, context),
   action: () => 'invite',
   target: (invite) => ({ inviteId: invite.inviteId }),
   answer: (invite) => {
@@ -110,10 +107,17 @@ export const acceptInviteOperation: Operation<UpdatePrinterParams> = {
   validate: validateAcceptEvent,
 };
 
-/** updatePrinter's three kinds of event; see the top of this file. */
+/**
+ * updatePrinter's three kinds of event; see the top of this file. Never throws: an event whose
+ * reading throws (a hostile getter) goes to today's updatePrinter, whose run reports it.
+ */
 export const routeUpdatePrinterEvent: OperationRoute<UpdatePrinterParams> = (event) => {
-  if (!isObject(event)) return updatePrinterOperation;
-  if (hasOwn(event, 'invite')) return acceptInviteOperation;
-  if (hasOwn(event, 'updateType') && event.updateType === 'invite') return mintInviteOperation;
+  try {
+    if (!isPlainObject(event)) return updatePrinterOperation;
+    if (hasOwn(event, 'invite')) return acceptInviteOperation;
+    if (hasOwn(event, 'updateType') && event.updateType === 'invite') return mintInviteOperation;
+  } catch {
+    // Falls through: the runner turns the same failure into an envelope.
+  }
   return updatePrinterOperation;
 };

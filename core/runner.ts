@@ -37,7 +37,7 @@ export interface OperationChecks<Params> {
   /** Configuration it needs beyond the retry policy, checked after that and before the event. */
   checkConfiguration?(context: RunContext): Envelope<never> | undefined;
   validate(event: unknown, caller: CallerIdentity, context: RunContext): Validated<Params>;
-  /** bind / unbind / invite, for the audit line. */
+  /** bind / unbind / invite / read, for the audit line. */
   action(params: Params): string;
   /** What is acted on, for the audit line: never a secret. */
   target(params: Params): Record<string, string | readonly string[]>;
@@ -62,7 +62,7 @@ export interface ComposedOperation<Params, CallParams> extends OperationChecks<P
 
 /** How one openapi call is made and read: all that the retries need to know. */
 export interface OpenapiCall<Params> {
-  /** The cloud function's name. */
+  /** The openapi method (logistics.<name>): the function's own for a write, a part's API for a read; errMsg texts name it. */
   readonly name: string;
   /**
    * 'write': the call changes something at WeChat, so an unanswered attempt may have taken effect.

@@ -42,15 +42,25 @@ export type Validated<Params> =
   | { ok: true; params: Params; auditTarget?: Record<string, string> }
   | { ok: false; envelope: Envelope<never> };
 
+/**
+ * The INVALID_PARAM refusal every function gives: `field` names the field (a made-up name only
+ * through shownFieldName), `en` and `zh` say the rule broken, never a value the caller sent.
+ */
+export function invalidParam(fn: string, field: string, en: string, zh: string): { ok: false; envelope: Envelope<never> } {
+  return { ok: false, envelope: refusalEnvelope('INVALID_PARAM', `${fn}:fail invalid param ${field}: ${en}`, { message: `参数错误：${zh}`, field }) };
+}
+
+/** A plain object: what an event must be (an array or null is not). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function validate(fn: string, specs: Readonly<Record<string, FieldSpec>>, event: unknown): Validated<Readonly<Record<string, string>>> {
   const checked = checkFields(event, specs);
   if (checked.ok) return { ok: true, params: checked.fields };
   if (checked.notAnObject) return { ok: false, envelope: refusalEnvelope('INVALID_EVENT', `${fn}:fail event must be an object`) };
   const { field, zh, en } = checked.problem;
-  return {
-    ok: false,
-    envelope: refusalEnvelope('INVALID_PARAM', `${fn}:fail invalid param ${field}: ${en}`, { message: `参数错误：${zh}`, field }),
-  };
+  return invalidParam(fn, field, en, zh);
 }
 
 /**

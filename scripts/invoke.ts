@@ -18,7 +18,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from './ensure-built';
-import { DEMO_ADMIN_OPENID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../localcloud/demo';
+import { DEMO_ADMIN_OPENID, DEMO_APPID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../localcloud/demo';
 import { invokeFunction, type WXContextCaller } from '../localcloud/invoke';
 import { formatRequest, redactSecretValues, startLocalCloud } from '../localcloud/server';
 
@@ -80,7 +80,8 @@ async function main(): Promise<number> {
   const source = values.source ?? (openid === undefined ? undefined : 'wx_client');
   const caller: WXContextCaller = {
     ...(openid === undefined ? {} : { openid }),
-    ...(values.appid === undefined ? {} : { appid: values.appid }),
+    // A client caller carries its mini program's APPID, as WeChat's context does.
+    ...(values.appid !== undefined ? { appid: values.appid } : openid === undefined ? {} : { appid: DEMO_APPID }),
     ...(values.unionid === undefined ? {} : { unionid: values.unionid }),
     ...(source === undefined ? {} : { source }),
   };

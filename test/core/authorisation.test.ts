@@ -94,3 +94,11 @@ describe('authorisation', () => {
     });
   });
 });
+
+test('a SOURCE that is no plain chain of source names is not one we know: never trusted, never placed', () => {
+  for (const SOURCE of ['x'.repeat(257), 'wx_trigger; rm', 'scf\n', 'wx\u202etrigger', 42]) {
+    const read = callerFromWXContext('bindAccount', { SOURCE });
+    expect(read).toEqual({ ok: true, caller: {} });
+  }
+  expect(callerFromWXContext('bindAccount', { SOURCE: 'wx_trigger,scf' })).toEqual({ ok: true, caller: { source: 'wx_trigger,scf' } });
+});

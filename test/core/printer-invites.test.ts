@@ -139,6 +139,24 @@ describe('accepting', () => {
     }
   });
 
+  test('without an APPID there is nothing to bind an invite to: mint and accept are NO_CALLER_IDENTITY, with no call', async () => {
+    const { invite } = await mint();
+    const noAppid = await run({ updateType: 'bind', invite }, { caller: { openid: STAFF.openid, source: 'wx_client' } });
+    expect(noAppid.envelope).toMatchObject({ code: 'NO_CALLER_IDENTITY', errMsg: 'updatePrinter:fail no APPID: an invite is bound to its mini program' });
+    expect(noAppid.calls).toHaveLength(0);
+    const adminWithout = await run({ updateType: 'invite' }, { caller: { openid: ADMIN_OPENID, source: 'wx_client' } });
+    expect(adminWithout.envelope).toMatchObject({ code: 'NO_CALLER_IDENTITY' });
+    expect(adminWithout.envelope.data).toBeUndefined();
+  });
+
+  test('an event whose reading throws is still one envelope, never a throw', async () => {
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('no keys for you'); }, getOwnPropertyDescriptor: () => { throw new Error('nope'); } });
+    const h = scriptedDeps([], { caller: ADMIN, env: ENV });
+    const envelope = await runOperation(routeUpdatePrinterEvent(hostile), hostile, h.deps);
+    expect(envelope).toMatchObject({ ok: false, code: 'INTERNAL_ERROR' });
+    expect(h.calls).toHaveLength(0);
+  });
+
   test('routing: only an own invite key accepts, only updateType "invite" mints', async () => {
     const inherited = Object.create({ invite: 'x' }) as Record<string, unknown>;
     inherited.updateType = 'bind';

@@ -10,8 +10,8 @@ import { runOperation, type OpenapiResult, type RunnerDeps } from '../../core/ru
 
 /** The WeChat context a caller identity comes from. */
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
-import { validateGetBindingsEvent } from '../../core/bindings';
-import { getBindingsOperation, type ReadRequest } from '../../core/read-bindings';
+import { validateGetBindingsEvent } from '../../core/bindings-answers';
+import { getBindingsOperation, type ReadRequest } from '../../core/get-bindings';
 import { BINDINGS_PARTS, type BindingsPart } from '../../miniprogram/shared/bindings';
 import { expectEnvelope } from '../support/envelope-shape';
 import { withOwnKeys } from '../support/event-arbitraries';

@@ -4,7 +4,7 @@
  */
 import cloud = require('wx-server-sdk');
 import type { BindingsPart } from '../../../miniprogram/shared/bindings';
-import { getBindingsOperation } from '../../../core/read-bindings';
+import { getBindingsOperation } from '../../../core/get-bindings';
 import { sdkRequestTimeoutMs } from '../../../core/retry';
 import { createMain } from '../../../core/runner';
 

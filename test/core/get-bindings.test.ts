@@ -13,7 +13,7 @@ async function runBindings(event: unknown, deps: RunnerDeps<ReadRequest>): Promi
 
 /** The WeChat context a caller identity comes from. */
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
-import { getBindingsOperation, type ReadRequest } from '../../core/read-bindings';
+import { getBindingsOperation, type ReadRequest } from '../../core/get-bindings';
 import type { BindingsData, BindingsPart } from '../../miniprogram/shared/bindings';
 import type { Envelope } from '../../core/envelope';
 import { sdkError, type ScriptedAnswer } from '../support/scripted-deps';
@@ -63,7 +63,7 @@ function scripted(script: Script = {}, options: { caller?: CallerIdentity; env?:
   return { deps, reads, logs, audit: () => logs.map((line) => JSON.parse(line) as AuditLine), maxInFlight: () => maxInFlight };
 }
 
-describe('runGetBindings', () => {
+describe('getBindings through the runner', () => {
   test('all three parts, read concurrently, ok, with the caller marked and one audit line', async () => {
     const h = scripted();
     const envelope = await runBindings({}, h.deps);

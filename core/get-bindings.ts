@@ -8,7 +8,7 @@
  * failure — never OUTCOME_UNKNOWN.
  */
 import type { BindingsData, BindingsPart, PartFailure } from '../miniprogram/shared/bindings';
-import { MalformedAnswer, normalisePart, PART_APIS, validateGetBindingsEvent } from './bindings';
+import { MalformedAnswer, normalisePart, PART_APIS, validateGetBindingsEvent } from './bindings-answers';
 import { ProjectCode } from './catalogue';
 import { successEnvelope, type Envelope } from './envelope';
 import type { ComposedOperation, OpenapiCall } from './runner';
@@ -29,7 +29,7 @@ export interface GetBindingsParams {
 function readOf(part: BindingsPart): OpenapiCall<ReadRequest> {
   const api = `openapi.logistics.${PART_APIS[part]}`;
   return {
-    name: FN,
+    name: PART_APIS[part],
     effect: 'read',
     secrets: () => [],
     settledByEarlierAttempt: () => false,
@@ -44,7 +44,7 @@ function readOf(part: BindingsPart): OpenapiCall<ReadRequest> {
   };
 }
 
-const READS: Readonly<Record<BindingsPart, OpenapiCall<ReadRequest>>> = {
+const PART_READS: Readonly<Record<BindingsPart, OpenapiCall<ReadRequest>>> = {
   accounts: readOf('accounts'),
   printers: readOf('printers'),
   carriers: readOf('carriers'),
@@ -77,7 +77,7 @@ export const getBindingsOperation: ComposedOperation<GetBindingsParams, ReadRequ
   action: () => 'read',
   target: (params) => ({ parts: params.parts }),
   answer: async (params, callWithRetries) => {
-    const outcomes = await Promise.all(params.parts.map((part) => callWithRetries(READS[part], { part })));
+    const outcomes = await Promise.all(params.parts.map((part) => callWithRetries(PART_READS[part], { part })));
     return {
       envelope: bindingsEnvelope(params.parts, outcomes.map((outcome) => outcome.envelope), params.callerOpenid),
       attempts: outcomes.reduce((sum, outcome) => sum + outcome.attempts, 0),

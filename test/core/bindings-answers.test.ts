@@ -1,5 +1,5 @@
 /** getBindings' event check and the normalisation of the three answers (allow-lists, statuses, shapes). */
-import { MalformedAnswer, normaliseAccounts, normaliseCarriers, normalisePrinters, validateGetBindingsEvent } from '../../core/bindings';
+import { MalformedAnswer, normaliseAccounts, normaliseCarriers, normalisePrinters, validateGetBindingsEvent } from '../../core/bindings-answers';
 import { accountStatusOf } from '../../miniprogram/shared/bindings';
 
 describe('validateGetBindingsEvent', () => {
@@ -32,6 +32,17 @@ describe('validateGetBindingsEvent', () => {
       expect(validateGetBindingsEvent(event)).toMatchObject({ ok: false, envelope: { code: 'INVALID_EVENT' } });
     }
   });
+});
+
+test('a made-up field name is named back only when short and plain, as in the other functions', () => {
+  for (const key of ['x'.repeat(65), 'a\u202eb', 'bad key', 'x'.repeat(100_000)]) {
+    const checked = validateGetBindingsEvent({ [key]: 1 });
+    expect(checked.ok).toBe(false);
+    if (checked.ok) continue;
+    expect(checked.envelope).toMatchObject({ code: 'INVALID_PARAM', field: '(unknown field)' });
+    expect(JSON.stringify(checked.envelope).length).toBeLessThan(400);
+  }
+  expect(validateGetBindingsEvent({ part$_1: 1 })).toMatchObject({ envelope: { field: 'part$_1' } });
 });
 
 describe('accountStatusOf', () => {

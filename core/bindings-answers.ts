@@ -15,18 +15,14 @@ import {
   type CarrierItem,
   type ServiceTypeItem,
 } from '../miniprogram/shared/bindings';
+import { PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
 import { refusalEnvelope, type Envelope } from './envelope';
+import { invalidParam as refusal, isPlainObject } from './validation';
 
 export type PartsValidated = { ok: true; parts: BindingsPart[] } | { ok: false; envelope: Envelope<never> };
 
-/** Fields the platform adds to events by itself; dropped, as in the other functions. */
-const PLATFORM_FIELDS: ReadonlySet<string> = new Set(['userInfo']);
-
 function invalidParam(field: string, en: string, zh: string): PartsValidated {
-  return {
-    ok: false,
-    envelope: refusalEnvelope('INVALID_PARAM', `getBindings:fail invalid param ${field}: ${en}`, { message: `参数错误：${zh}`, field }),
-  };
+  return refusal('getBindings', field, en, zh);
 }
 
 /**
@@ -35,11 +31,13 @@ function invalidParam(field: string, en: string, zh: string): PartsValidated {
  * Messages name the field and the rule, never a value the caller sent.
  */
 export function validateGetBindingsEvent(event: unknown): PartsValidated {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+  if (!isPlainObject(event)) {
     return { ok: false, envelope: refusalEnvelope('INVALID_EVENT', 'getBindings:fail event must be an object') };
   }
   for (const key of Object.keys(event)) {
-    if (key !== 'parts' && !PLATFORM_FIELDS.has(key)) return invalidParam(key, 'is not a known field', `不支持的参数 ${key}`);
+    if (key === 'parts' || PLATFORM_FIELDS.includes(key)) continue;
+    const shown = shownFieldName(key);
+    return invalidParam(shown, 'is not a known field', `不支持的参数 ${shown}`);
   }
   const parts: unknown = Object.prototype.hasOwnProperty.call(event, 'parts') ? (event as { parts?: unknown }).parts : undefined;
   if (parts === undefined) return { ok: true, parts: [...BINDINGS_PARTS] };
@@ -61,10 +59,6 @@ export class MalformedAnswer {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The list under `key`: absent (or null) is [], anything but an array is malformed. */
 function listAt(answer: Json, key: string, where: string): unknown[] {
   const value = answer[key];
@@ -74,7 +68,7 @@ function listAt(answer: Json, key: string, where: string): unknown[] {
 }
 
 function objectItem(item: unknown, where: string): Json {
-  if (!isObject(item)) throw new MalformedAnswer(`${where} is not an object`);
+  if (!isPlainObject(item)) throw new MalformedAnswer(`${where} is not an object`);
   return item;
 }
 
@@ -112,7 +106,7 @@ const ACCOUNT_FIELDS = {
 
 /** logistics.getAllAccount, as the SDK resolves it: `{ count, list: [...] }`. */
 export function normaliseAccounts(answer: unknown): BoundAccount[] {
-  if (!isObject(answer)) throw new MalformedAnswer('answer is not an object');
+  if (!isPlainObject(answer)) throw new MalformedAnswer('answer is not an object');
   return listAt(answer, 'list', '').map((raw, index) => {
     const where = `list[${index}]`;
     const item = objectItem(raw, where);
@@ -137,13 +131,13 @@ function stringList(answer: Json, key: string): string[] {
 
 /** logistics.getPrinter: `{ count, openid: string[], tagidList: string[] }`. */
 export function normalisePrinters(answer: unknown): { openids: string[]; tagidList: string[] } {
-  if (!isObject(answer)) throw new MalformedAnswer('answer is not an object');
+  if (!isPlainObject(answer)) throw new MalformedAnswer('answer is not an object');
   return { openids: stringList(answer, 'openid'), tagidList: stringList(answer, 'tagidList') };
 }
 
 /** logistics.getAllDelivery: `{ count, data: [...] }`. */
 export function normaliseCarriers(answer: unknown): CarrierItem[] {
-  if (!isObject(answer)) throw new MalformedAnswer('answer is not an object');
+  if (!isPlainObject(answer)) throw new MalformedAnswer('answer is not an object');
   return listAt(answer, 'data', '').map((raw, index) => {
     const where = `data[${index}]`;
     const item = objectItem(raw, where);
