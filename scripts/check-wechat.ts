@@ -19,6 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { CompileResult } from './wechat-ci/compile';
 import { runPageStates } from './page-states-run';
+import { checkReport } from './check-report';
 import { ensureSideInstall } from './side-install';
 
 const REPO = path.resolve(__dirname, '..');
@@ -148,14 +149,7 @@ function main(): void {
   const ciVersion = (require(path.join(SIDE_DIR, 'node_modules', 'miniprogram-ci', 'package.json')) as { version: string }).version;
   console.log(`check:wechat: miniprogram-ci ${ciVersion}${Date.now() - started > 1000 ? ` (installed in ${seconds(started)})` : ''}`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'check-wechat-'));
-  let passed = 0;
-  let failed = 0;
-  const report = (ok: boolean, line: string, details: readonly string[] = []) => {
-    if (ok) passed += 1;
-    else failed += 1;
-    console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${line}`);
-    for (const detail of details) console.log(`        ${detail}`);
-  };
+  const { report, finish } = checkReport('check:wechat', started);
 
   try {
     // 1 and 2: the real mini program.
@@ -200,8 +194,7 @@ function main(): void {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 
-  console.log(`check:wechat: ${passed} passed, ${failed} failed (${seconds(started)})`);
-  if (failed > 0) process.exitCode = 1;
+  finish();
 }
 
 main();

@@ -32,6 +32,7 @@ import * as path from 'path';
 import { BROKEN_LAYOUT_EXPECTED, BROKEN_LAYOUT_HTML, LAYOUT_RULES, type LayoutReport, type LayoutRules } from './browser/layout-rules';
 import { BUILTIN_GLUE, builtinsFromWeui } from './browser/builtins-css';
 import { PAGE_STATES_TEST, runPageStates } from './page-states-run';
+import { checkReport } from './check-report';
 import { ensureSideInstall } from './side-install';
 import { PAGE_STATES } from '../test/page/support/page-states';
 
@@ -221,14 +222,7 @@ async function main(): Promise<void> {
   const weui = fs.readFileSync(path.join(SIDE_DIR, 'node_modules', 'weui-wxss', 'dist', 'style', 'weui.wxss'), 'utf8');
   const builtinsCss = builtinsFromWeui(weui);
 
-  let passed = 0;
-  let failed = 0;
-  const report = (ok: boolean, line: string, details: readonly string[] = []) => {
-    if (ok) passed += 1;
-    else failed += 1;
-    console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${line}`);
-    for (const detail of details) console.log(`        ${detail}`);
-  };
+  const { report, finish } = checkReport('screenshots', started);
 
   let browser: Browser | undefined;
   try {
@@ -290,8 +284,7 @@ async function main(): Promise<void> {
     await browser?.close();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`screenshots: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  if (failed > 0) process.exitCode = 1;
+  finish();
 }
 
 main().catch((error: unknown) => {
