@@ -5,7 +5,7 @@
  * card's path. FakeCloud answers the mint and the acceptance; everything shown is the page's own.
  */
 import { formatExpiry, INVITE_MINT_BUDGET_MS, inviteShareCard, mintedInviteOf } from '../../miniprogram/logic/invites';
-import { bindingsEnvelope, envelope, ME, renderPage, type Harness } from './support/harness';
+import { captureConsole, bindingsEnvelope, envelope, ME, renderPage, type Harness } from './support/harness';
 
 /** Shaped like a real token (63 characters of [A-Za-z0-9_-]); the page must treat it as opaque. */
 const TOKEN = 'AQAAAAAAAAEAAAGT0bA2pQ_QmFzZTY0VXJsU2FmZVRva2VuX3dpdGgtZGFzaGVzX2FuZA';
@@ -14,12 +14,7 @@ const HOUR_MS = 3_600_000;
 let consoleCalls: unknown[][];
 
 beforeEach(() => {
-  consoleCalls = [];
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      consoleCalls.push(args);
-    });
-  }
+  consoleCalls = captureConsole();
 });
 
 afterEach(() => {

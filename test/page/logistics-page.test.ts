@@ -2,19 +2,14 @@
  * The logistics page as a person uses it, rendered in the real component framework. The fake
  * cloud (FakeCloud) is the only stand-in: every input, tap, check and message is the page's own.
  */
-import { account, bindingsEnvelope, deferred, envelope, ME, partFailure, renderPage, type Harness } from './support/harness';
+import { captureConsole, account, bindingsEnvelope, deferred, envelope, ME, partFailure, renderPage, type Harness } from './support/harness';
 
 const PASSWORD = 'pässw0rd-秘密';
 
 let consoleCalls: unknown[][];
 
 beforeEach(() => {
-  consoleCalls = [];
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      consoleCalls.push(args);
-    });
-  }
+  consoleCalls = captureConsole();
 });
 
 afterEach(() => {

@@ -65,6 +65,20 @@ export function deferred<T>(): Deferred<T> {
 }
 
 /** The caller's OPENID in the default getBindings answers. */
+/**
+ * Captures everything the page prints through console for the current test (restored by
+ * jest.restoreAllMocks in afterEach): tests assert that no secret is ever logged.
+ */
+export function captureConsole(): unknown[][] {
+  const calls: unknown[][] = [];
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      calls.push(args);
+    });
+  }
+  return calls;
+}
+
 export const ME = 'oMeTheAdmin0000000000000001';
 
 export class FakeCloud {
