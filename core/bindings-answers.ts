@@ -15,9 +15,9 @@ import {
   type CarrierItem,
   type ServiceTypeItem,
 } from '../miniprogram/shared/bindings';
-import { PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
+import { hasOwn, isPlainObject, PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
 import { refusalEnvelope, type Envelope } from './envelope';
-import { invalidParam as refusal, isPlainObject } from './validation';
+import { invalidParam as refusal } from './validation';
 
 export type PartsValidated = { ok: true; parts: BindingsPart[] } | { ok: false; envelope: Envelope<never> };
 
@@ -39,7 +39,7 @@ export function validateGetBindingsEvent(event: unknown): PartsValidated {
     const shown = shownFieldName(key);
     return invalidParam(shown, 'is not a known field', `不支持的参数 ${shown}`);
   }
-  const parts: unknown = Object.prototype.hasOwnProperty.call(event, 'parts') ? (event as { parts?: unknown }).parts : undefined;
+  const parts: unknown = hasOwn(event, 'parts') ? event.parts : undefined;
   if (parts === undefined) return { ok: true, parts: [...BINDINGS_PARTS] };
   const allowed = `accounts、printers、carriers`;
   if (!Array.isArray(parts) || parts.length === 0) {

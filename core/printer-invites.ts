@@ -7,13 +7,13 @@
  * `invite` key is an acceptance (any caller with an OPENID), `updateType: "invite"` a mint (admins
  * with an OPENID), anything else today's updatePrinter (admins or trusted servers).
  */
-import { fieldLabel, PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
+import { fieldLabel, hasOwn, isPlainObject, PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
 import { INVITE_TTL_HOURS, type MintedInviteData } from '../miniprogram/shared/printer-invites';
 import { refusalEnvelope, successEnvelope, type Envelope } from './envelope';
 import { MIN_INVITE_SECRET_LENGTH, mintInvite, verifyInvite, type MintedInvite } from './invite-token';
 import { updatePrinterOperation } from './logistics-operations';
 import type { ComposedOperation, Operation, OperationRoute, RunContext } from './runner';
-import { invalidParam, isPlainObject, type UpdatePrinterParams, type Validated } from './validation';
+import { invalidParam, type UpdatePrinterParams, type Validated } from './validation';
 
 const FN = 'updatePrinter';
 
@@ -30,10 +30,6 @@ function checkInvitesConfigured(context: RunContext): Envelope<never> | undefine
 
 function invalid(field: string, en: string, zh: string): { ok: false; envelope: Envelope<never> } {
   return invalidParam(FN, field, en, zh);
-}
-
-function hasOwn(event: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(event, key);
 }
 
 /** The event's own fields other than the ones WeChat adds, and other than `known`. */

@@ -272,19 +272,17 @@ async function run<Params>(
   const context: RunContext = { env: deps.env, now: startedAt };
   const unconfigured = operation.checkConfiguration?.(context);
   if (unconfigured) return unconfigured;
-  if ('answer' in operation) {
-    const checked = checkEvent(operation, event, caller, context, record);
-    if (!checked.ok) return checked.envelope;
-    const composed = await operation.answer(checked.params, (call, params) => callWithRetries(call, params, deps, policy.policy, startedAt));
-    record.attempts = composed.attempts;
-    return composed.envelope;
-  }
-  const checked = checkEvent(operation, event, caller, context, record);
+  const composed = 'answer' in operation ? operation : oneCall(operation);
+  const checked = checkEvent(composed, event, caller, context, record);
   if (!checked.ok) return checked.envelope;
-  const params = checked.params;
-  const result = await callWithRetries(operation, params, deps, policy.policy, startedAt);
-  record.attempts = result.attempts;
-  return result.envelope;
+  const outcome = await composed.answer(checked.params, (call, params) => callWithRetries(call, params, deps, policy.policy, startedAt));
+  record.attempts = outcome.attempts;
+  return outcome.envelope;
+}
+
+/** An operation of one openapi call, as the composed operation that makes just that call. */
+function oneCall<Params>(operation: Operation<Params>): ComposedOperation<Params, Params> {
+  return { ...operation, answer: (params, callWith) => callWith(operation, params) };
 }
 
 /** Validates the event and, once it is valid, notes its action and target for the audit line. */

@@ -50,11 +50,6 @@ export function invalidParam(fn: string, field: string, en: string, zh: string):
   return { ok: false, envelope: refusalEnvelope('INVALID_PARAM', `${fn}:fail invalid param ${field}: ${en}`, { message: `参数错误：${zh}`, field }) };
 }
 
-/** A plain object: what an event must be (an array or null is not). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function validate(fn: string, specs: Readonly<Record<string, FieldSpec>>, event: unknown): Validated<Readonly<Record<string, string>>> {
   const checked = checkFields(event, specs);
   if (checked.ok) return { ok: true, params: checked.fields };

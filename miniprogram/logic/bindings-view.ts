@@ -5,6 +5,7 @@
  */
 import type { AccountStatus, BindingsData, BoundAccount, CarrierItem } from '../shared/bindings';
 import { findCarrier } from '../shared/carriers';
+import { isPlainObject } from '../shared/field-rules';
 import type { Envelope } from '../../core/envelope';
 
 /** Refusals that mean "this person is not (or cannot be recognised as) an admin". */
@@ -183,6 +184,6 @@ export const PRINTER_NAMES_STORAGE_KEY = 'logistics.printerNames';
 
 /** Names as read from storage: anything but a map of strings is ignored. */
 export function readPrinterNames(stored: unknown): Record<string, string> {
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
+  if (!isPlainObject(stored)) return {};
   return Object.fromEntries(Object.entries(stored).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
 }

@@ -38,7 +38,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
 };
 
 export function fieldLabel(field: string): string {
-  return Object.prototype.hasOwnProperty.call(FIELD_LABELS, field) ? FIELD_LABELS[field]! : field;
+  return hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]! : field;
 }
 
 /** Fields WeChat adds to every callFunction event by itself: dropped, never an error. */
@@ -173,18 +173,28 @@ function checkField(field: string, spec: FieldSpec, value: unknown): FieldProble
   return broken ? { field, zh: `${label}${broken.zh}`, en: broken.en } : null;
 }
 
+/** A plain object, as an event must be (an array or null is not). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An own key: an inherited one (from a prototype) never counts as a field. */
+export function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
 /**
  * Checks an event against a function's fields. Unknown fields are refused (a typo such as `bizid`
  * must not silently bind something else), and named first: they explain the rest. On success,
  * `fields` holds exactly the documented fields that were given, nothing else.
  */
 export function checkFields(event: unknown, specs: Readonly<Record<string, FieldSpec>>): FieldCheck {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+  if (!isPlainObject(event)) {
     return { ok: false, notAnObject: true, problem: { field: '', zh: '请求格式不正确，应为一个对象', en: 'event must be an object' } };
   }
-  const record = event as Record<string, unknown>;
-  const has = (key: string) => Object.prototype.hasOwnProperty.call(record, key);
-  const unknown = Object.keys(record).find((key) => !PLATFORM_FIELDS.includes(key) && !Object.prototype.hasOwnProperty.call(specs, key));
+  const record = event;
+  const has = (key: string) => hasOwn(record, key);
+  const unknown = Object.keys(record).find((key) => !PLATFORM_FIELDS.includes(key) && !hasOwn(specs, key));
   if (unknown !== undefined) {
     const shown = shownFieldName(unknown);
     return { ok: false, notAnObject: false, problem: { field: shown, zh: `不支持的参数 ${shown}`, en: 'is not a known field' } };
