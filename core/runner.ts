@@ -280,9 +280,17 @@ async function run<Params>(
   return outcome.envelope;
 }
 
+/** Each one-call operation as a composed one, made once (operations are module constants). */
+const composedOf = new WeakMap<Operation<never>, ComposedOperation<never, never>>();
+
 /** An operation of one openapi call, as the composed operation that makes just that call. */
 function oneCall<Params>(operation: Operation<Params>): ComposedOperation<Params, Params> {
-  return { ...operation, answer: (params, callWith) => callWith(operation, params) };
+  let composed = composedOf.get(operation as Operation<never>) as ComposedOperation<Params, Params> | undefined;
+  if (composed === undefined) {
+    composed = { ...operation, answer: (params, callWith) => callWith(operation, params) };
+    composedOf.set(operation as Operation<never>, composed as ComposedOperation<never, never>);
+  }
+  return composed;
 }
 
 /** Validates the event and, once it is valid, notes its action and target for the audit line. */
