@@ -17,7 +17,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { addCodeCache, BUNDLE_FILE, CACHE_FILE, type CacheRuntime } from './build/code-cache';
-import { sourcePatchPlugin, type SourcePatch } from './build/lazy-requires';
+import { sourcePatchPlugin } from './build/lazy-requires';
 import { SDK_PATCHES } from './build/sdk-patches';
 import { buildSplit, EXTRAS_FILE } from './build/split-bundle';
 
@@ -45,13 +45,11 @@ export interface BundleOptions {
   lazyRequires?: boolean;
   /** …and put what only they reach in index.extras.js (default true). */
   split?: boolean;
-  /** What is deferred (default SDK_PATCHES; the bench leaves a stage out to weigh it). */
-  patches?: readonly SourcePatch[];
 }
 
 /** Bundles `entryPoint` into <functionDir>/index.js (and index.extras.js); returns esbuild's and the patches' warnings. */
 export async function writeBundle(entryPoint: string, functionDir: string, options: BundleOptions = {}): Promise<string[]> {
-  const { lazyRequires = true, split = true, patches = SDK_PATCHES } = options;
+  const { lazyRequires = true, split = true } = options;
   const common = {
     entryPoints: [entryPoint],
     outfile: path.join(functionDir, 'index.js'),
@@ -70,9 +68,9 @@ export async function writeBundle(entryPoint: string, functionDir: string, optio
   } satisfies esbuild.BuildOptions;
   let output: { main: string; extras?: string; warnings: string[] };
   if (lazyRequires && split) {
-    output = await buildSplit({ ...common, plugins: [inlineCloudbaseVersion] }, patches, PROJECT_ROOT);
+    output = await buildSplit({ ...common, plugins: [inlineCloudbaseVersion] }, SDK_PATCHES, PROJECT_ROOT);
   } else {
-    const result = await esbuild.build({ ...common, plugins: [inlineCloudbaseVersion, ...(lazyRequires ? [sourcePatchPlugin(patches)] : [])] });
+    const result = await esbuild.build({ ...common, plugins: [inlineCloudbaseVersion, ...(lazyRequires ? [sourcePatchPlugin(SDK_PATCHES)] : [])] });
     output = { main: result.outputFiles[0]?.text ?? '', warnings: result.warnings.map((warning) => warning.text) };
   }
   mkdirSync(functionDir, { recursive: true });

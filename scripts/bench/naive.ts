@@ -5,7 +5,8 @@
  * uploaded with its node_modules (the same files: package.json pins wx-server-sdk 4.0.2).
  * And the size of what that function deploys: its file plus wx-server-sdk's dependency closure.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import Module = require('node:module');
 import * as path from 'node:path';
 
 /** The functions whose APIs the docs show a naive function for (getBindings: the docs' three reads together). */
@@ -14,33 +15,22 @@ export type NaiveApi = (typeof NAIVE_APIS)[number];
 
 /** The docs' function, verbatim but for the params it takes from the event (a fresh bizId per run). */
 function naiveSource(api: NaiveApi): string {
-  // getBindings: the docs' shape for each of the three reads, made together.
-  if (api === 'getBindings') {
-    return `const cloud = require('wx-server-sdk')
-cloud.init()
-exports.main = async (event, context) => {
-  try {
-    const [accounts, printers, carriers] = await Promise.all([
+  const calls: Record<NaiveApi, string> = {
+    updatePrinter: "const result = await cloud.openapi.logistics.updatePrinter({ openid: event.openid, updateType: 'bind' })",
+    bindAccount: "const result = await cloud.openapi.logistics.bindAccount({ type: 'bind', bizId: event.bizId, deliveryId: event.deliveryId })",
+    // getBindings: the docs' shape for each of the three reads, made together.
+    getBindings: `const [accounts, printers, carriers] = await Promise.all([
       cloud.openapi.logistics.getAllAccount({}),
       cloud.openapi.logistics.getPrinter({}),
       cloud.openapi.logistics.getAllDelivery({}),
     ])
-    return { accounts, printers, carriers }
-  } catch (err) {
-    return err
-  }
-}
-`;
-  }
-  const params =
-    api === 'updatePrinter'
-      ? "{ openid: event.openid, updateType: 'bind' }"
-      : "{ type: 'bind', bizId: event.bizId, deliveryId: event.deliveryId }";
+    const result = { accounts, printers, carriers }`,
+  };
   return `const cloud = require('wx-server-sdk')
 cloud.init()
 exports.main = async (event, context) => {
   try {
-    const result = await cloud.openapi.logistics.${api}(${params})
+    ${calls[api]}
     return result
   } catch (err) {
     return err
@@ -58,73 +48,29 @@ export function writeNaiveFunction(parentDir: string, api: NaiveApi, projectNode
   return dir;
 }
 
-export interface FolderSize {
-  files: number;
-  bytes: number;
-  packages?: number;
-}
-
-/** Files and bytes below `dir`, not following symlinks, skipping `skip` folder names. */
-export function folderSize(dir: string, skip: ReadonlySet<string> = new Set()): FolderSize {
-  let files = 0;
-  let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (skip.has(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const inner = folderSize(full, skip);
-      files += inner.files;
-      bytes += inner.bytes;
-    } else if (entry.isFile()) {
-      files += 1;
-      bytes += statSync(full).size;
-    }
-  }
-  return { files, bytes };
-}
-
-/** Where Node would find package `name` required from inside `fromDir` (a package folder). */
-function resolvePackageDir(name: string, fromDir: string, root: string): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    try {
-      if (statSync(path.join(candidate, 'package.json')).isFile()) return candidate;
-    } catch {
-      // keep climbing
-    }
-    if (dir === root || dir === path.dirname(dir)) return undefined;
-  }
+/** Files and bytes below `dir`, not following symlinks, skipping folders named `skip`. */
+export function folderSize(dir: string, skip?: string): { files: number; bytes: number } {
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => skip === undefined || !file.split(path.sep).includes(skip));
+  const stats = files.map((file) => lstatSync(path.join(dir, file))).filter((stat) => stat.isFile());
+  return { files: stats.length, bytes: stats.reduce((sum, stat) => sum + stat.size, 0) };
 }
 
 /**
- * The packages an `npm install wx-server-sdk` would deploy: wx-server-sdk and, recursively, its
- * dependencies (and optional ones present), each package folder counted without its own node_modules.
+ * What an `npm install wx-server-sdk` would deploy: wx-server-sdk and, recursively, its (and
+ * present optional) dependencies, found as Node finds them, each folder counted without its own
+ * node_modules.
  */
-export function dependencyClosureSize(projectRoot: string, rootPackage: string): FolderSize {
+export function dependencyClosureSize(projectRoot: string, rootPackage: string): { packages: number; files: number; bytes: number } {
+  const find = (name: string, fromDir: string) =>
+    (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(fromDir).map((dir) => path.join(dir, name)).find((dir) => existsSync(path.join(dir, 'package.json')));
   const seen = new Set<string>();
-  const queue: string[] = [];
-  const start = resolvePackageDir(rootPackage, projectRoot, projectRoot);
-  if (start === undefined) throw new Error(`${rootPackage} is not installed`);
-  queue.push(start);
-  while (queue.length > 0) {
-    const dir = queue.pop() as string;
-    if (seen.has(dir)) continue;
+  const queue = [find(rootPackage, projectRoot)];
+  for (let dir = queue.pop(); dir !== undefined || queue.length > 0; dir = queue.pop()) {
+    if (dir === undefined || seen.has(dir)) continue;
     seen.add(dir);
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-      optionalDependencies?: Record<string, string>;
-    };
-    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
-      const found = resolvePackageDir(name, dir, projectRoot);
-      if (found !== undefined) queue.push(found);
-    }
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: object; optionalDependencies?: object };
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) queue.push(find(name, dir));
   }
-  let files = 0;
-  let bytes = 0;
-  for (const dir of seen) {
-    const size = folderSize(dir, new Set(['node_modules']));
-    files += size.files;
-    bytes += size.bytes;
-  }
-  return { files, bytes, packages: seen.size };
+  const sizes = [...seen].map((dir) => folderSize(dir, 'node_modules'));
+  return { packages: seen.size, files: sizes.reduce((sum, size) => sum + size.files, 0), bytes: sizes.reduce((sum, size) => sum + size.bytes, 0) };
 }

@@ -15,11 +15,6 @@ export function quantile(values: readonly number[], fraction: number): number {
   return sorted[rank] as number;
 }
 
-/** Pairwise ratios a[i] / b[i]. */
-export function ratios(a: readonly number[], b: readonly number[]): number[] {
-  return a.map((value, index) => value / (b[index] as number));
-}
-
 /** Fisher–Yates, with a seeded generator so a run's order can be reproduced. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

@@ -1,11 +1,11 @@
 'use strict';
 // Run by code-cache.ts in the Node the cache is for (plain JavaScript: it may be Node 16): loads
 // index.js as the cloud does, with no cache yet, makes one warm call of main(event) so the call
-// path is compiled too, then writes index.v8cache: a JSON header line, then V8's cache.
+// path is compiled too, then writes index.v8cache (code-cache-file.js).
 // argv: <function folder> <event as JSON>
 const fs = require('fs');
 const path = require('path');
-const sha256 = (data) => require('crypto').createHash('sha256').update(data).digest('hex');
+const { cacheFileBytes, cacheHeader } = require('./code-cache-file.js');
 const [dir, eventJson] = process.argv.slice(2);
 
 (async () => {
@@ -15,8 +15,7 @@ const [dir, eventJson] = process.argv.slice(2);
   await main(JSON.parse(eventJson));
   const data = script.createCachedData();
   const source = fs.readFileSync(path.join(dir, 'index.bundle.js'), 'utf8');
-  const header = { node: process.version, v8: process.versions.v8, arch: process.arch, sourceSha256: sha256(source), cacheSha256: sha256(data) };
-  fs.writeFileSync(path.join(dir, 'index.v8cache'), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), data]));
+  fs.writeFileSync(path.join(dir, 'index.v8cache'), cacheFileBytes(cacheHeader(source, data), data));
 })().then(
   () => process.exit(0),
   (error) => {

@@ -18,24 +18,31 @@ export const CACHE_FILE = 'index.v8cache';
 /** globalThis[Symbol.for(…)]: { outcome, script } — what became of the cache, for debugging and the maker. */
 export const CACHE_STATUS_KEY = 'wx-logistics-cloud.codeCache';
 
+// The cache file's format, in plain JavaScript for the maker (code-cache-child.js) and the loader.
+const cacheFile = require('./code-cache-file.js') as {
+  sha256(data: string | Buffer): string;
+  cacheFileBytes(header: object, data: Buffer): Buffer;
+  readCacheFile(file: Buffer): { header: Record<string, unknown>; data: Buffer };
+  cacheHeader(source: string, data: Buffer): Record<string, unknown>;
+  cacheRefusal(header: Record<string, unknown>, source: string, data: Buffer): string | undefined;
+};
+export const { cacheFileBytes, readCacheFile } = cacheFile;
+
 export const CACHE_LOADER = `'use strict';
 // Runs ./${BUNDLE_FILE} with the V8 code cache ./${CACHE_FILE} when this very Node made it for this very
 // source, else compiles it normally (made by npm run build -- --code-cache; see docs/performance.md).
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const sha256 = (data) => require('crypto').createHash('sha256').update(data).digest('hex');
+${[cacheFile.sha256, cacheFile.readCacheFile, cacheFile.cacheRefusal].join('\n')}
 const filename = path.join(__dirname, '${BUNDLE_FILE}');
 const source = fs.readFileSync(filename, 'utf8');
 let outcome = 'corrupt';
 let cachedData;
 try {
-  const file = fs.readFileSync(path.join(__dirname, '${CACHE_FILE}'));
-  const header = JSON.parse(file.toString('latin1', 0, file.indexOf(10)));
-  const data = file.subarray(file.indexOf(10) + 1);
-  if (header.node !== process.version || header.v8 !== process.versions.v8 || header.arch !== process.arch) outcome = 'other-runtime';
-  else if (header.sourceSha256 !== sha256(source)) outcome = 'stale-source';
-  else if (header.cacheSha256 === sha256(data)) cachedData = data;
+  const { header, data } = readCacheFile(fs.readFileSync(path.join(__dirname, '${CACHE_FILE}')));
+  outcome = cacheRefusal(header, source, data);
+  if (outcome === undefined) cachedData = data;
 } catch (error) {
   if (error && error.code === 'ENOENT') outcome = 'absent';
 }

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface SourcePatch {
-  /** Patches that only pay together (each would load what the other defers) share one; `npm run bench -- --patches` weighs each. */
+  /** Patches that only pay together (each would load what the other defers) share one; docs/performance.md gives what each stage weighs. */
   stage: string;
   /** Path below node_modules, with forward slashes, e.g. '@cloudbase/node-sdk/dist/cloudbase.js'. */
   file: string;
