@@ -23,9 +23,8 @@ import { buildSplit, EXTRAS_FILE } from './build/split-bundle';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'cloudfunctions');
-export type FunctionName = string;
 /** Every folder of cloudfunctions/ that has a src/index.ts. */
-export const FUNCTION_NAMES: readonly FunctionName[] = readdirSync(FUNCTIONS_DIR)
+export const FUNCTION_NAMES: readonly string[] = readdirSync(FUNCTIONS_DIR)
   .filter((name) => existsSync(path.join(FUNCTIONS_DIR, name, 'src', 'index.ts')))
   .sort();
 
@@ -87,15 +86,15 @@ export interface BuildOptions extends BundleOptions {
   codeCache?: CacheRuntime;
 }
 
-export type BuiltFunction = { name: FunctionName; dir: string; warnings: string[] };
+export type BuiltFunction = { name: string; dir: string; warnings: string[] };
 
 /** The event of the warm call behind a code cache: the function's src/warm-up.json, else {}. */
-export function warmUpEvent(name: FunctionName): unknown {
+export function warmUpEvent(name: string): unknown {
   const file = path.join(FUNCTIONS_DIR, name, 'src', 'warm-up.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 }
 
-export async function buildFunction(name: FunctionName, options: BuildOptions = {}): Promise<BuiltFunction> {
+export async function buildFunction(name: string, options: BuildOptions = {}): Promise<BuiltFunction> {
   const dir = path.join(options.outDir ?? FUNCTIONS_DIR, name);
   mkdirSync(dir, { recursive: true });
   if (options.outDir !== undefined) for (const file of ['package.json', 'config.json']) copyFileSync(path.join(FUNCTIONS_DIR, name, file), path.join(dir, file));

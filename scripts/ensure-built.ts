@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT, type FunctionName } from './build';
+import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT } from './build';
 import { EXTRAS_FILE } from './build/split-bundle';
 
-export { FUNCTION_NAMES, FUNCTIONS_DIR, type FunctionName };
+export { FUNCTION_NAMES, FUNCTIONS_DIR };
 
 /** The folder to hand the invoker for a built function. */
-export function builtFunctionDir(name: FunctionName): string {
+export function builtFunctionDir(name: string): string {
   return path.join(FUNCTIONS_DIR, name);
 }
 

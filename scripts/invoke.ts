@@ -1,127 +1,107 @@
 /**
- * Runs one built cloud function once against a fresh local cloud (seeded with the demo accounts)
- * and prints the envelope it returned.
- *
- *   npm run invoke -- <updatePrinter|bindAccount> '<event json>' [options]
- *
- *   --openid ID       the caller's OPENID (default: the demo admin, who is in LOGISTICS_ADMIN_OPENIDS)
- *   --no-openid       a caller without OPENID (a trigger, the console's test button…)
- *   --appid ID        the caller's APPID
- *   --unionid ID      the caller's UNIONID
- *   --source SOURCE   the SOURCE chain (default wx_client when there is an OPENID)
- *   --env KEY=VALUE   a function variable (repeatable); overrides the demo's LOGISTICS_ADMIN_OPENIDS
- *   --timeout MS      the function's time limit (default 3000)
- *
- * stdout: the envelope as JSON. stderr: what the function printed and what the cloud saw (the
- * password redacted). Exit code: 0 ok, 1 an envelope that is not ok, 2 no envelope (crash, timeout).
+ * `npm run invoke`: runs one built cloud function once, as the demo admin by default, against a
+ * fresh local cloud seeded with the demo accounts, and prints the envelope it returned (usage
+ * below). stdout: the envelope as JSON. stderr: what the function printed and what the cloud saw,
+ * secrets scrubbed. Exit code: 0 ok, 1 an envelope that is not ok, 2 no envelope (crash, timeout)
+ * or a wrong call.
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES, type FunctionName } from './ensure-built';
-import { DEMO_ADMIN_OPENID, DEMO_APPID, DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../localcloud/demo';
+import { DEMO_ADMIN_OPENID, DEMO_FUNCTION_ENV } from '../localcloud/demo';
 import { invokeFunction, type WXContextCaller } from '../localcloud/invoke';
-import { formatRequest, redactSecretValues, startLocalCloud } from '../localcloud/server';
+import { formatRequest } from '../localcloud/server';
+import { clientCaller, FRESH_CLOUD_NOTE, runScript, secretScrubber, startDemoCloud, UsageError } from './demo-cloud';
+import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES } from './ensure-built';
 
-function usage(problem: string): never {
-  console.error(`${problem}\nusage: npm run invoke -- <${FUNCTION_NAMES.join('|')}> '<event json>' [--openid ID | --no-openid] [--appid ID] [--unionid ID] [--source SOURCE] [--env KEY=VALUE]… [--timeout MS]`);
-  process.exit(2);
-}
+const USAGE = `usage: npm run invoke -- <${FUNCTION_NAMES.join('|')}> '<event json>' [options]
 
-function parseEnv(pairs: readonly string[]): Record<string, string> {
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const separator = pair.indexOf('=');
-      if (separator <= 0) usage(`--env ${pair}: expected KEY=VALUE`);
-      return [pair.slice(0, separator), pair.slice(separator + 1)];
-    }),
-  );
-}
+Runs the built function once (building first if a source is newer) against ${FRESH_CLOUD_NOTE}.
+  e.g. npm run invoke -- getBindings '{}'
 
-/** Every string value of the event that sits under a password-like key (defence in depth). */
-function secretsIn(event: unknown): string[] {
-  if (typeof event !== 'object' || event === null) return [];
-  return Object.entries(event).flatMap(([key, value]) =>
-    /password/i.test(key) && typeof value === 'string' && value.length > 0 ? [value] : secretsIn(value),
-  );
-}
+  --openid ID       the caller's OPENID (default: the demo admin, in LOGISTICS_ADMIN_OPENIDS)
+  --no-openid       a caller without OPENID (a trigger, the console's test button…)
+  --appid ID        the caller's APPID (default: the demo's, for a caller with an OPENID)
+  --unionid ID      the caller's UNIONID
+  --source SOURCE   the SOURCE chain (default wx_client when there is an OPENID)
+  --env KEY=VALUE   a function variable (repeatable); overrides the demo's
+  --timeout MS      the function's time limit (default 3000)
+  --help            this text`;
 
-function printSection(title: string, text: string): void {
-  if (text.trim() === '') return;
-  console.error(`── ${title}`);
-  console.error(text.trimEnd());
-}
+const OPTIONS = {
+  openid: { type: 'string' },
+  'no-openid': { type: 'boolean' },
+  appid: { type: 'string' },
+  unionid: { type: 'string' },
+  source: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      openid: { type: 'string' },
-      'no-openid': { type: 'boolean' },
-      appid: { type: 'string' },
-      unionid: { type: 'string' },
-      source: { type: 'string' },
-      env: { type: 'string', multiple: true },
-      timeout: { type: 'string' },
-    },
-  });
-  const [name, eventJson = '{}', ...extra] = positionals;
-  if (!FUNCTION_NAMES.includes(name as FunctionName)) usage(`unknown function ${name ?? '(none)'}`);
-  if (extra.length > 0) usage(`unexpected ${extra.join(' ')}`);
+/** What one invocation is: the function, its event, its caller, its variables; a UsageError for a wrong call. */
+function parseCall(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return undefined;
+  const [name, eventJson, ...extra] = positionals;
+  if (name === undefined || !FUNCTION_NAMES.includes(name)) throw new UsageError(name === undefined ? 'missing the function name' : `unknown function ${name}`);
+  if (eventJson === undefined) throw new UsageError(`missing the event: give it as JSON after the function name, e.g. npm run invoke -- ${name} '{}'`);
+  if (extra.length > 0) throw new UsageError(`unexpected ${extra.join(' ')}`);
   let event: unknown;
   try {
     event = JSON.parse(eventJson);
   } catch {
-    usage('the event is not JSON');
+    throw new UsageError(`the event is not JSON: ${eventJson}`);
   }
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) usage('--timeout must be a positive number of ms');
-
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of ms');
+  const env = { ...DEMO_FUNCTION_ENV };
+  for (const pair of values.env ?? []) {
+    if (pair.indexOf('=') <= 0) throw new UsageError(`--env ${pair}: expected KEY=VALUE`);
+    env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+  }
   const openid = values['no-openid'] ? undefined : (values.openid ?? DEMO_ADMIN_OPENID);
-  const source = values.source ?? (openid === undefined ? undefined : 'wx_client');
   const caller: WXContextCaller = {
-    ...(openid === undefined ? {} : { openid }),
-    // A client caller carries its mini program's APPID, as WeChat's context does.
-    ...(values.appid !== undefined ? { appid: values.appid } : openid === undefined ? {} : { appid: DEMO_APPID }),
+    ...(openid === undefined ? {} : clientCaller(openid)),
+    ...(values.appid === undefined ? {} : { appid: values.appid }),
     ...(values.unionid === undefined ? {} : { unionid: values.unionid }),
-    ...(source === undefined ? {} : { source }),
+    ...(values.source === undefined ? {} : { source: values.source }),
   };
-  const env = { ...DEMO_FUNCTION_ENV, ...parseEnv(values.env ?? []) };
-  const secrets = secretsIn(event);
+  return { name, event, caller, env, timeoutMs };
+}
 
+async function main(): Promise<number> {
+  const call = parseCall(process.argv.slice(2));
+  if (call === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { name, event, caller, env, timeoutMs } = call;
+  const scrub = secretScrubber(event, env);
+  const print = (title: string, text: string) => text.trim() !== '' && console.error(`── ${title}\n${scrub(text.trimEnd())}`);
   await ensureBuilt();
-  const functionName = name as FunctionName;
-  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
+  const cloud = await startDemoCloud();
   try {
-    const invocation = await invokeFunction({
-      functionDir: builtFunctionDir(functionName),
-      cloudUrl: cloud.functionUrl(functionName),
-      caller,
-      env,
-      event,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    });
-    console.error(`${functionName} (${path.relative(process.cwd(), builtFunctionDir(functionName))}/index.js) as ${JSON.stringify(caller)}`);
-    printSection('function stdout', redactSecretValues(invocation.stdout, secrets));
-    printSection('function stderr', redactSecretValues(invocation.stderr, secrets));
-    printSection('local cloud requests', cloud.requests().map(formatRequest).join('\n') || '(none)');
+    const functionDir = builtFunctionDir(name);
+    const invocation = await invokeFunction({ functionDir, cloudUrl: cloud.functionUrl(name), caller, env, event, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    console.error(`${name} (${path.relative(process.cwd(), functionDir)}/index.js) as ${JSON.stringify(caller)}, on ${FRESH_CLOUD_NOTE}`);
+    print('function stdout', invocation.stdout);
+    print('function stderr', invocation.stderr);
+    print('local cloud requests', cloud.requests().map(formatRequest).join('\n') || '(none)');
     if (invocation.status !== 'returned') {
-      console.error(`── the function did not return: ${redactSecretValues(JSON.stringify({ ...invocation, stdout: undefined, stderr: undefined }), secrets)}`);
+      print('the function did not return', JSON.stringify({ ...invocation, stdout: undefined, stderr: undefined }));
       return 2;
     }
-    console.log(redactSecretValues(JSON.stringify(invocation.result, null, 2), secrets));
-    const ok = (invocation.result as { ok?: unknown } | null)?.ok === true;
-    return ok ? 0 : 1;
+    console.log(scrub(JSON.stringify(invocation.result, null, 2)));
+    return (invocation.result as { ok?: unknown } | null)?.ok === true ? 0 : 1;
   } finally {
     await cloud.close();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 2;
-  },
-);
+runScript(main, USAGE);

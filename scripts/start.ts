@@ -4,27 +4,25 @@
  * prints each step and its envelope, lets the EMS reviewer approve one account and reject another,
  * ends with the overview getBindings gives as a person reads it, and exits with nothing left running.
  *
- * Exit code 1 if any step answered other than expected, so this doubles as a smoke test.
+ * Exit code 1 if any step answered other than expected, so this doubles as a smoke test; 2 if
+ * it could not run.
  */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { builtFunctionDir, FUNCTION_NAMES, type FunctionName } from './ensure-built';
 import {
   DEMO_ADMIN_OPENID,
   DEMO_CARRIER_ACCOUNTS,
   DEMO_FUNCTION_ENV,
-  DEMO_KNOWN_USERS,
   DEMO_PRINTER_OPENID,
   DEMO_REJECTION_REASON,
   DEMO_STAFF_OPENID,
   DEMO_STRANGER_OPENID,
-  DEMO_APPID,
 } from '../localcloud/demo';
 import { startWarmFunction, type WarmFunction } from '../localcloud/invoke';
-import { formatRequest, redactParams, startLocalCloud, type LocalCloud } from '../localcloud/server';
+import { formatRequest, type LocalCloud } from '../localcloud/server';
 import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
 import type { Envelope } from '../core/envelope';
 import type { MintedInviteData } from '../miniprogram/shared/printer-invites';
+import { clientCaller, runScript, secretScrubber, startDemoCloud } from './demo-cloud';
+import { builtFunctionDir, ensureBuilt } from './ensure-built';
 
 /** What earlier steps handed on: the invite the admin minted (shared on a card, in the real page). */
 interface Handed {
@@ -33,7 +31,7 @@ interface Handed {
 
 interface Step {
   title: string;
-  fn: FunctionName;
+  fn: 'updatePrinter' | 'bindAccount' | 'getBindings';
   as: keyof typeof CALLERS;
   /** The event, or how to make it from what earlier steps handed on. */
   event: Record<string, unknown> | ((handed: Handed) => Record<string, unknown>);
@@ -133,10 +131,16 @@ function tampered(token: string): string {
   return `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
 }
 
-/** An event as printed: the invite token shortened (it is no secret, but a card's to carry, not a log's). */
-function printable(event: Record<string, unknown>): Record<string, unknown> {
-  const shown = redactParams(event);
-  return typeof shown.invite === 'string' ? { ...shown, invite: `${shown.invite.slice(0, 6)}…（${shown.invite.length} 个字符）` } : shown;
+/** An event as printed: secrets scrubbed, the invite token shortened (no secret, but a card's to carry, not a log's). */
+function printable(event: Record<string, unknown>): string {
+  const { invite } = event;
+  return secretScrubber(event)(JSON.stringify(typeof invite === 'string' ? { ...event, invite: `${invite.slice(0, 6)}…（${invite.length} 个字符）` } : event));
+}
+
+/** A moment as the reader's clock shows it, with the time zone named. */
+function localTime(ms: number): string {
+  const shown = new Date(ms).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return `${shown}（${Intl.DateTimeFormat().resolvedOptions().timeZone} 时间）`;
 }
 
 /** getBindings' answer as a person reads it: the page's own view of it, as text. */
@@ -157,11 +161,7 @@ function overview(envelope: Envelope): string[] {
 }
 
 
-const CALLERS = {
-  admin: { openid: DEMO_ADMIN_OPENID, appid: DEMO_APPID, source: 'wx_client' },
-  staff: { openid: DEMO_STAFF_OPENID, appid: DEMO_APPID, source: 'wx_client' },
-  stranger: { openid: DEMO_STRANGER_OPENID, appid: DEMO_APPID, source: 'wx_client' },
-} as const;
+const CALLERS = { admin: clientCaller(DEMO_ADMIN_OPENID), staff: clientCaller(DEMO_STAFF_OPENID), stranger: clientCaller(DEMO_STRANGER_OPENID) };
 const CALLER_NAMES: Record<keyof typeof CALLERS, string> = { admin: '管理员', staff: '新同事', stranger: '陌生人' };
 
 function indent(text: string): string {
@@ -172,17 +172,12 @@ function indent(text: string): string {
 }
 
 async function main(): Promise<number> {
-  const missing = FUNCTION_NAMES.filter((name) => !existsSync(path.join(builtFunctionDir(name), 'index.js')));
-  if (missing.length > 0) {
-    console.error(`not built: ${missing.join(', ')} — run \`npm run build\` (npm start does it for you)`);
-    return 1;
-  }
-
-  const cloud = await startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
+  await ensureBuilt();
+  const cloud = await startDemoCloud();
   const containers = new Map<string, WarmFunction>();
   let failures = 0;
   try {
-    console.log(`本地云已启动 ${cloud.url}（不连接微信服务器）`);
+    console.log(`本地云已启动 ${cloud.url}（不连接微信服务器；每次运行都从演示数据重新开始）`);
     console.log(`演示快递账号：${DEMO_CARRIER_ACCOUNTS.map((a) => `${a.deliveryId}/${a.bizId}`).join('，')}`);
     console.log(`管理员 openid：${DEMO_ADMIN_OPENID}（LOGISTICS_ADMIN_OPENIDS）\n`);
 
@@ -190,7 +185,7 @@ async function main(): Promise<number> {
     const needed = [...new Set(STEPS.map((step) => `${step.fn}:${step.as}`))];
     await Promise.all(
       needed.map(async (key) => {
-        const [fn, as] = key.split(':') as [FunctionName, Step['as']];
+        const [fn, as] = key.split(':') as [Step['fn'], Step['as']];
         containers.set(
           key,
           await startWarmFunction({ functionDir: builtFunctionDir(fn), cloudUrl: cloud.functionUrl(fn), caller: CALLERS[as], env: DEMO_FUNCTION_ENV }),
@@ -207,7 +202,7 @@ async function main(): Promise<number> {
       const invocation = await containers.get(`${step.fn}:${step.as}`)!.invoke(event);
       console.log(`${index + 1}. ${step.title}`);
       if (control !== undefined) console.log(`   （本地云）${control}`);
-      console.log(`   ${step.fn} ${JSON.stringify(printable(event))}（调用者：${CALLER_NAMES[step.as]} ${CALLERS[step.as].openid}）`);
+      console.log(`   ${step.fn} ${printable(event)}（调用者：${CALLER_NAMES[step.as]} ${CALLERS[step.as].openid}）`);
       if (invocation.status !== 'returned') {
         failures += 1;
         console.log(`   ✘ 云函数没有返回：${JSON.stringify(invocation)}\n`);
@@ -221,7 +216,7 @@ async function main(): Promise<number> {
       if (!asExpected) failures += 1;
       console.log(`   ${envelope.ok ? '✔' : '•'} ${envelope.message}`);
       console.log(`     ${envelope.code} · errCode ${envelope.errCode} · ${envelope.errMsg}${asExpected ? '' : `  ✘ 预期 ${step.expect}`}`);
-      if (minted?.invite !== undefined) console.log(`     邀请有效期至 ${new Date(minted.expiresAt!).toISOString()}，谁拿到卡片都能用它成为打印员`);
+      if (minted?.invite !== undefined) console.log(`     邀请有效期至 ${localTime(minted.expiresAt!)}，谁拿到卡片都能用它成为打印员`);
       const requests = cloud.requests().slice(seen);
       console.log(requests.length === 0 ? '     本地云：没有收到请求' : indent(requests.map((request) => `本地云 ${formatRequest(request)}`).join('\n')));
       console.log('');
@@ -237,12 +232,4 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runScript(main, 'usage: npm start');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { build, FUNCTION_NAMES, PROJECT_ROOT, warmUpEvent, writeBundle, type FunctionName } from '../../scripts/build';
+import { build, FUNCTION_NAMES, PROJECT_ROOT, warmUpEvent, writeBundle } from '../../scripts/build';
 import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder } from './support/openapi-responder';
 import { CALL_MAIN, DETERMINISTIC, EXTRA_NODE_BINARIES, functionTestEnvironment, lastJsonLine, runNode, SDK_TOUR, SUPPORT_DIR, type MainCall } from './support/processes';
 
@@ -32,7 +32,7 @@ const each = EXTRA_NODE_BINARIES.length > 0 ? describe.each(EXTRA_NODE_BINARIES)
 
 each('on %s', (node) => {
   const version = () => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-  const call = async (dir: string, name: FunctionName) =>
+  const call = async (dir: string, name: string) =>
     lastJsonLine<MainCall>(await runNode([CALL_MAIN, path.join(dir, 'index.js'), JSON.stringify(warmUpEvent(name))], functionTestEnvironment(name, responder.url), dir, { nodeBinary: node }));
 
   it.each(FUNCTION_NAMES)('%s built here: loads there without the cache made here (other runtime) and answers', async (name) => {

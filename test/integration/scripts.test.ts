@@ -13,9 +13,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const TS_NODE = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
 const PASSWORDS = DEMO_CARRIER_ACCOUNTS.flatMap((account) => (account.password ? [account.password] : []));
 
-function run(script: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TS_NODE, [path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, timeout: 50_000 }, (error, stdout, stderr) => {
+    execFile(TS_NODE, [path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, timeout: 50_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -34,6 +34,33 @@ test.concurrent('npm run invoke: binds with the demo admin, prints the envelope 
   expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, code: 'OK', errCode: 0 });
   expect(result.stderr).toContain('"password":"******"');
   expectNoPassword(result.stdout + result.stderr);
+  // Each run starts from the demo data again, and says so.
+  expect(result.stderr).toContain('a fresh local cloud');
+});
+
+test.concurrent('npm run invoke -- --help: the usage on stdout, every function named, the fresh cloud said, exit 0', async () => {
+  const result = await run('invoke.ts', ['--help']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/^usage: npm run invoke -- <bindAccount\|getBindings\|updatePrinter> '<event json>'/);
+  expect(result.stdout).toContain('a fresh local cloud');
+  expect(result.stderr).toBe('');
+});
+
+test.concurrent('npm run invoke without an event: an error naming the missing event, no call, exit 2', async () => {
+  const result = await run('invoke.ts', ['getBindings']);
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(/^missing the event/);
+  expect(result.stderr).toContain('usage: npm run invoke');
+});
+
+test.concurrent('npm run invoke with an unknown option or function: the problem and the usage, exit 2', async () => {
+  for (const args of [['getBindings', '{}', '--nope'], ['noSuchFunction', '{}']]) {
+    const result = await run('invoke.ts', args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--nope|noSuchFunction/);
+    expect(result.stderr).toContain('usage: npm run invoke');
+  }
 });
 
 test.concurrent('npm run invoke as a stranger: NOT_ADMIN, no request, exit 1', async () => {
@@ -44,13 +71,16 @@ test.concurrent('npm run invoke as a stranger: NOT_ADMIN, no request, exit 1', a
 });
 
 test.concurrent('npm start: walks the main job, every step as expected, exits by itself', async () => {
-  const result = await run('start.ts');
+  const result = await run('start.ts', [], { TZ: 'Asia/Shanghai' });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   for (const code of ['OK', 'ALREADY_BOUND', 'WRONG_ACCOUNT_OR_PASSWORD', 'UNDER_REVIEW', 'NOT_ADMIN', 'INVITE_INVALID']) expect(result.stdout).toContain(code);
   // The invite: minted without a cloud request, accepted by the staff member under their own OPENID.
   expect(result.stdout).toContain(`logistics.updatePrinter {"openid":"${DEMO_STAFF_OPENID}","update_type":"bind"} → errcode 0`);
   expect(result.stdout).toContain('全部步骤符合预期');
+  // The invite's expiry in the reader's local time, not a UTC ISO string.
+  expect(result.stdout).toMatch(/邀请有效期至 \d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}（Asia\/Shanghai 时间）/);
+  expect(result.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   // It ends with the overview as a person reads it: printers, accounts with their statuses.
   const overview = result.stdout.slice(result.stdout.indexOf('当前绑定情况'));
   expect(overview).toContain('面单打印员（3）');

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Envelope } from '../../../core/envelope';
-import { builtFunctionDir, ensureBuilt, type FunctionName } from '../../../scripts/ensure-built';
+import { builtFunctionDir, ensureBuilt } from '../../../scripts/ensure-built';
 import { startWarmFunction, type WXContextCaller, type Invocation, type WarmFunction } from '../../../localcloud/invoke';
 import type { LocalCloud } from '../../../localcloud/server';
 
@@ -40,7 +40,7 @@ export function containerPool() {
   return {
     async start(options: {
       cloud: Pick<LocalCloud, 'functionUrl'>;
-      fn: FunctionName;
+      fn: string;
       caller?: WXContextCaller;
       env?: Readonly<Record<string, string>>;
       functionDir?: string;
@@ -77,7 +77,7 @@ export function tempFunctionsDir(): { dir: string; remove(): void } {
 }
 
 /** A copy of a built function's folder with another config.json, as a mis-deployed function. */
-export function copyBuiltFunction(name: FunctionName, functionsDir: string, config: unknown): string {
+export function copyBuiltFunction(name: string, functionsDir: string, config: unknown): string {
   const target = path.join(functionsDir, name);
   mkdirSync(target, { recursive: true });
   // Every built file (index.js, index.extras.js, and with --code-cache the bundle and cache), not src/ or config.json.

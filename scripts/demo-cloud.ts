@@ -1,0 +1,51 @@
+/**
+ * What `npm start` and `npm run invoke` share: the demo cloud each run starts afresh (seeded from
+ * localcloud/demo.ts, nothing kept from an earlier run), the demo's callers, the one way they keep
+ * secrets out of what they print, and the one way they exit.
+ */
+import { DEMO_APPID, DEMO_CARRIER_ACCOUNTS, DEMO_KNOWN_USERS } from '../localcloud/demo';
+import type { WXContextCaller } from '../localcloud/invoke';
+import { startLocalCloud, type LocalCloud } from '../localcloud/server';
+
+export const FRESH_CLOUD_NOTE = 'a fresh local cloud with the demo accounts (nothing is kept from an earlier run)';
+
+/** The local cloud, seeded with the demo's carrier accounts and users. */
+export function startDemoCloud(): Promise<LocalCloud> {
+  return startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
+}
+
+/** A mini program user as WeChat's context gives them: the OPENID, the demo's APPID, SOURCE wx_client. */
+export function clientCaller(openid: string): WXContextCaller {
+  return { openid, appid: DEMO_APPID, source: 'wx_client' };
+}
+
+const SECRET_KEY = /passw(or)?d|secret/i;
+
+/**
+ * Replaces, in any text, every value that sits under a password- or secret-like key anywhere in
+ * `values` (events, variables) by ******: what these scripts print passes through it.
+ */
+export function secretScrubber(...values: unknown[]): (text: string) => string {
+  const secretsIn = (value: unknown): string[] =>
+    typeof value !== 'object' || value === null
+      ? []
+      : Object.entries(value).flatMap(([key, inner]) => (SECRET_KEY.test(key) && typeof inner === 'string' && inner !== '' ? [inner] : secretsIn(inner)));
+  const secrets = values.flatMap(secretsIn);
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('******'), text);
+}
+
+/** A mistake in how the script was called: its message and the usage, exit code 2. */
+export class UsageError extends Error {}
+
+/** Runs a script's main: its answer is the exit code; a thrown error is printed (no stack) and exits 2. */
+export function runScript(main: () => Promise<number>, usage: string): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof UsageError ? `${error.message}\n${usage}` : error instanceof Error ? error.message : String(error));
+      process.exitCode = 2;
+    },
+  );
+}
