@@ -45,71 +45,17 @@ const EMS_REMARK = '电话:13800000000 联系人:张三 服务类型:标准快�
 const STEPS: readonly Step[] = [
   { title: '把管理员本人设为面单打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'bind' }, expect: 'OK' },
   { title: '解除这位打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'unbind' }, expect: 'OK' },
-  {
-    title: '绑定韵达快递账号',
-    fn: 'bindAccount',
-    as: 'admin',
-    event: { type: 'bind', deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' },
-    expect: 'OK',
-  },
-  {
-    title: '再次绑定同一个韵达账号',
-    fn: 'bindAccount',
-    as: 'admin',
-    event: { type: 'bind', deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' },
-    expect: 'ALREADY_BOUND',
-  },
-  {
-    title: '用错误的密码绑定中通账号',
-    fn: 'bindAccount',
-    as: 'admin',
-    event: { type: 'bind', deliveryId: 'ZTO', bizId: 'demo-zto', password: 'not-the-password' },
-    expect: 'WRONG_ACCOUNT_OR_PASSWORD',
-  },
-  {
-    title: '绑定 EMS 账号（需要 EMS 审核）',
-    fn: 'bindAccount',
-    as: 'admin',
-    event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems', remarkContent: EMS_REMARK },
-    expect: 'UNDER_REVIEW',
-  },
-  {
-    title: '再绑定一个 EMS 账号（地址写得不全）',
-    fn: 'bindAccount',
-    as: 'admin',
-    event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems-2', remarkContent: '电话:13900000000 联系人:李四 服务类型:标准快递 发货地址:上海市' },
-    expect: 'UNDER_REVIEW',
-  },
-  {
-    title: '把仓库的同事绑定为面单打印员',
-    fn: 'updatePrinter',
-    as: 'admin',
-    event: { openid: DEMO_PRINTER_OPENID, updateType: 'bind' },
-    expect: 'OK',
-  },
+  { title: '绑定韵达快递账号', fn: 'bindAccount', as: 'admin', event: { type: 'bind', deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' }, expect: 'OK' },
+  { title: '再次绑定同一个韵达账号', fn: 'bindAccount', as: 'admin', event: { type: 'bind', deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' }, expect: 'ALREADY_BOUND' },
+  { title: '用错误的密码绑定中通账号', fn: 'bindAccount', as: 'admin', event: { type: 'bind', deliveryId: 'ZTO', bizId: 'demo-zto', password: 'not-the-password' }, expect: 'WRONG_ACCOUNT_OR_PASSWORD' },
+  { title: '绑定 EMS 账号（需要 EMS 审核）', fn: 'bindAccount', as: 'admin', event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems', remarkContent: EMS_REMARK }, expect: 'UNDER_REVIEW' },
+  { title: '再绑定一个 EMS 账号（地址写得不全）', fn: 'bindAccount', as: 'admin', event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems-2', remarkContent: '电话:13900000000 联系人:李四 服务类型:标准快递 发货地址:上海市' }, expect: 'UNDER_REVIEW' },
+  { title: '把仓库的同事绑定为面单打印员', fn: 'updatePrinter', as: 'admin', event: { openid: DEMO_PRINTER_OPENID, updateType: 'bind' }, expect: 'OK' },
   { title: '管理员本人也做打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'bind' }, expect: 'OK' },
   { title: '管理员生成打印员邀请（页面把它放进分享卡片）', fn: 'updatePrinter', as: 'admin', event: { updateType: 'invite' }, expect: 'OK' },
-  {
-    title: '新同事（不是管理员）打开卡片，接受邀请',
-    fn: 'updatePrinter',
-    as: 'staff',
-    event: (handed) => ({ updateType: 'bind', invite: handed.invite?.invite }),
-    expect: 'OK',
-  },
-  {
-    title: '有人改了卡片里邀请的一个字符再接受',
-    fn: 'updatePrinter',
-    as: 'stranger',
-    event: (handed) => ({ updateType: 'bind', invite: tampered(handed.invite?.invite ?? '') }),
-    expect: 'INVITE_INVALID',
-  },
-  {
-    title: '不是管理员的用户尝试解绑韵达账号',
-    fn: 'bindAccount',
-    as: 'stranger',
-    event: { type: 'unbind', deliveryId: 'YUNDA', bizId: 'demo-yunda' },
-    expect: 'NOT_ADMIN',
-  },
+  { title: '新同事（不是管理员）打开卡片，接受邀请', fn: 'updatePrinter', as: 'staff', event: (handed) => ({ updateType: 'bind', invite: handed.invite?.invite }), expect: 'OK' },
+  { title: '有人改了卡片里邀请的一个字符再接受', fn: 'updatePrinter', as: 'stranger', event: (handed) => ({ updateType: 'bind', invite: tampered(handed.invite?.invite ?? '') }), expect: 'INVITE_INVALID' },
+  { title: '不是管理员的用户尝试解绑韵达账号', fn: 'bindAccount', as: 'stranger', event: { type: 'unbind', deliveryId: 'YUNDA', bizId: 'demo-yunda' }, expect: 'NOT_ADMIN' },
   { title: '不是管理员的用户尝试查看绑定情况', fn: 'getBindings', as: 'stranger', event: {}, expect: 'NOT_ADMIN' },
   {
     title: '查看绑定情况（EMS 审核已有结果）',
@@ -160,16 +106,8 @@ function overview(envelope: Envelope): string[] {
   return lines;
 }
 
-
 const CALLERS = { admin: clientCaller(DEMO_ADMIN_OPENID), staff: clientCaller(DEMO_STAFF_OPENID), stranger: clientCaller(DEMO_STRANGER_OPENID) };
 const CALLER_NAMES: Record<keyof typeof CALLERS, string> = { admin: '管理员', staff: '新同事', stranger: '陌生人' };
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `     ${line}`)
-    .join('\n');
-}
 
 async function main(): Promise<number> {
   await ensureBuilt();
@@ -218,7 +156,7 @@ async function main(): Promise<number> {
       console.log(`     ${envelope.code} · errCode ${envelope.errCode} · ${envelope.errMsg}${asExpected ? '' : `  ✘ 预期 ${step.expect}`}`);
       if (minted?.invite !== undefined) console.log(`     邀请有效期至 ${localTime(minted.expiresAt!)}，谁拿到卡片都能用它成为打印员`);
       const requests = cloud.requests().slice(seen);
-      console.log(requests.length === 0 ? '     本地云：没有收到请求' : indent(requests.map((request) => `本地云 ${formatRequest(request)}`).join('\n')));
+      console.log(requests.length === 0 ? '     本地云：没有收到请求' : requests.map((request) => `     本地云 ${formatRequest(request)}`).join('\n'));
       console.log('');
     }
 

