@@ -169,7 +169,7 @@ interface Table {
 
 function markdown({ title, header, rows }: Table): string {
   // Columns of figures are right-aligned.
-  const align = header.map((_, column) => (rows.every((row) => /^[\d*]/.test(row[column] ?? '')) ? '--:' : '---'));
+  const align = header.map((_, column) => (rows.every((row) => /^-?[\d*]/.test(row[column] ?? '')) ? '--:' : '---'));
   return [...(title === '' ? [] : [title, '']), ...[header, align, ...rows].map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
