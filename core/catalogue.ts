@@ -167,6 +167,20 @@ export function describeErrCode(errCode: number): CatalogueEntry {
   return { ...base, errCode };
 }
 
+/** The -900xxx range: this project's own codes, which no outside answer may claim. */
+export function isProjectErrCode(errCode: number): boolean {
+  return errCode <= -900000 && errCode >= -900999;
+}
+
+/**
+ * The entry for an errCode that came from outside (WeChat, the gateway, the SDK). One in our own
+ * range is an unknown code there, never one of our refusals or outcomes: UNKNOWN_ERROR, the number kept.
+ */
+export function describeOutsideErrCode(errCode: number): CatalogueEntry {
+  if (!isProjectErrCode(errCode)) return describeErrCode(errCode);
+  return { ...BY_ERRCODE.get(UNKNOWN_ERRCODE)!, errCode };
+}
+
 /**
  * Whether this answer came from WeChat's own business logic and is final: 0, or a positive
  * errcode that is not retryable (ALREADY_BOUND, WRONG_ACCOUNT_OR_PASSWORD, …). WeChat's API

@@ -8,8 +8,7 @@
  * failure — never OUTCOME_UNKNOWN.
  */
 import type { BindingsData, BindingsPart, PartFailure } from '../miniprogram/shared/bindings';
-import { MalformedAnswer, normalisePart, PART_APIS, validateGetBindingsEvent } from './bindings-answers';
-import { ProjectCode } from './catalogue';
+import { normalisePart, PART_APIS, validateGetBindingsEvent } from './bindings-answers';
 import { successEnvelope, type Envelope } from './envelope';
 import type { ComposedOperation, OpenapiCall } from './runner';
 
@@ -25,22 +24,14 @@ export interface GetBindingsParams {
   callerOpenid?: string;
 }
 
-/** One part's read. A malformed answer is thrown with its own errCode, so the runner reads it as a final failure. */
+/** One part's read; a malformed answer (MalformedAnswer thrown by the normaliser) fails that part. */
 function readOf(part: BindingsPart): OpenapiCall<ReadRequest> {
-  const api = `openapi.logistics.${PART_APIS[part]}`;
   return {
     name: PART_APIS[part],
     effect: 'read',
     secrets: () => [],
     settledByEarlierAttempt: () => false,
-    dataOf: (result) => {
-      try {
-        return normalisePart(part, result);
-      } catch (malformed) {
-        if (!(malformed instanceof MalformedAnswer)) throw malformed;
-        throw { errCode: ProjectCode.MALFORMED_ANSWER, errMsg: `${api}:fail malformed answer: ${malformed.reason}` };
-      }
-    },
+    dataOf: (result) => normalisePart(part, result),
   };
 }
 

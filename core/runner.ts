@@ -16,7 +16,7 @@
 import { authorise, callerFromWXContext, readAccessPolicy, type AccessRule, type CallerIdentity } from './authorisation';
 import { auditLine, type AuditRecord } from './audit';
 import { isFinalWeChatAnswer, ProjectCode } from './catalogue';
-import { envelopeForErrCode, envelopeForThrown, readThrown, refusalEnvelope, successEnvelope, type Envelope } from './envelope';
+import { envelopeForAnswer, envelopeForErrCode, envelopeForThrown, readThrown, refusalEnvelope, successEnvelope, type Envelope } from './envelope';
 import { placeOutsideText } from './outside-text';
 import { backoffDelayMs, configurationRefusal, readRetryPolicy, type RetryPolicy } from './retry';
 import type { Validated } from './validation';
@@ -129,22 +129,51 @@ export interface SettledEarlier {
 const NEVER_SENT =
   /^openapi\.logistics\.[A-Za-z]+:fail -501001 resource system error\. (?:connect (?:ECONNREFUSED|ENETUNREACH|EHOSTUNREACH)|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)) /;
 
+/** A content type as plain as a MIME type: only such a one is named back (for a call without a secret). */
+const PLAIN_CONTENT_TYPE = /^[A-Za-z0-9!#$&^_.+\-/;= ]{1,100}$/;
+
 /**
- * One attempt's outcome:
+ * Why a result the SDK resolved with errCode 0 is no answer of WeChat's, or undefined when it is one.
+ * wx-server-sdk 4.0.2 (callWXOpenAPI) resolves two kinds of non-answer so: `{ contentType, buffer }`
+ * when the answer's content_type fails its case-sensitive /(application\/json)|(text\/plain)/ (an
+ * empty HTTP 200 body gives content type ''), and `{ result: '<text>' }` for text/plain that is no
+ * JSON. None of the logistics answers has a `buffer` or a `result` field. (A JSON answer without
+ * errcode reads exactly like a success after the SDK: that one cannot be told apart.)
+ */
+function notWeChatsAnswer(result: OpenapiResult, nameContentType: boolean): string | undefined {
+  if (result.buffer instanceof Uint8Array && typeof result.contentType === 'string') {
+    if (result.contentType === '') return 'an answer without a content type (an empty body)';
+    const named = nameContentType && PLAIN_CONTENT_TYPE.test(result.contentType) ? ` (${result.contentType})` : '';
+    return `an answer of a content type the SDK does not read as JSON${named}`;
+  }
+  if (typeof result.result === 'string') return 'text that is not JSON (text/plain)';
+  return undefined;
+}
+
+/** Why an answer was refused: for errMsg (technical), never a value from the answer. */
+export class MalformedAnswer {
+  constructor(readonly reason: string) {}
+}
+
+const WITHHELD = '(outside text withheld: the call carried a password)';
+
+/**
+ * One attempt's outcome, and what it got (our own words, for the errMsg of an unknown outcome):
  * - settled: an answer that says what happened (success, or a final refusal from WeChat or the cloud);
  * - unsent: a failure that provably never left the function;
- * - unanswered: anything else (a retryable code, a throw without errCode): it may have reached WeChat;
+ * - unanswered: anything else (a retryable code, a throw without errCode, an answer that is not
+ *   WeChat's): it may have reached WeChat;
  * - abandoned: the time budget ended first.
  */
 type AttemptOutcome =
-  | { kind: 'settled' | 'unsent' | 'unanswered'; envelope: Envelope }
+  | { kind: 'settled' | 'unsent' | 'unanswered'; envelope: Envelope; got: string }
   | { kind: 'abandoned' };
 
 /** Runs one call, giving up (without cancelling it) when the budget ends first. */
 async function attempt<Params>(
   operation: OpenapiCall<Params>,
   params: Params,
-  secrets: readonly string[],
+  carriesSecret: boolean,
   deps: RunnerDeps<Params>,
   remainingMs: number,
 ): Promise<AttemptOutcome> {
@@ -152,22 +181,54 @@ async function attempt<Params>(
   const budgetEnds = new Promise<AttemptOutcome>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'abandoned' }), Math.max(0, remainingMs));
   });
-  const place = (text: string) => placeOutsideText(text, secrets);
+  const frame = `openapi.logistics.${operation.name}`;
+  /** The errMsg of an outside errcode: the outside text, or for a call that carried a password only our own. */
+  const failed = (errCode: number | undefined, outside: string): Envelope => {
+    const envelope = errCode === undefined || errCode === 0 ? envelopeForThrown({ errCode: undefined, errMsg: '' }) : envelopeForAnswer(errCode, '');
+    const errMsg = !carriesSecret
+      ? placeOutsideText(outside)
+      : errCode === undefined || errCode === 0
+        ? `${frame}:fail a failure without an errcode ${WITHHELD}`
+        : `${frame}:fail errcode ${errCode} ${envelope.code} ${WITHHELD}`;
+    return { ...envelope, errMsg };
+  };
+  const gotCode = (envelope: Envelope) => `errcode ${envelope.errCode} ${envelope.code}`;
   const answered = (async (): Promise<AttemptOutcome> => {
+    let result: OpenapiResult;
     try {
-      const result = await deps.call(params);
-      const errCode = typeof result?.errCode === 'number' ? result.errCode : 0;
-      const errMsg = place(typeof result?.errMsg === 'string' ? result.errMsg : `openapi.logistics.${operation.name}:ok`);
-      // The SDK resolves only errCode 0; anything else resolved is still mapped, never trusted as ok.
-      const envelope = errCode === 0 ? successEnvelope(errMsg, operation.dataOf?.(result, params)) : envelopeForErrCode(errCode, errMsg);
-      return { kind: envelope.ok || !envelope.retryable ? 'settled' : 'unanswered', envelope };
+      result = await deps.call(params);
     } catch (thrown) {
       const read = readThrown(thrown);
-      const envelope = envelopeForThrown({ ...read, errMsg: place(read.errMsg) });
-      if (read.errCode === undefined || read.errCode === 0) return { kind: 'unanswered', envelope };
-      if (envelope.retryable) return { kind: NEVER_SENT.test(read.errMsg) ? 'unsent' : 'unanswered', envelope };
-      return { kind: 'settled', envelope };
+      const envelope = failed(read.errCode, read.errMsg);
+      if (read.errCode === undefined || read.errCode === 0) return { kind: 'unanswered', envelope, got: 'a failure without an errcode' };
+      if (envelope.retryable) {
+        return NEVER_SENT.test(read.errMsg) ? { kind: 'unsent', envelope, got: `${gotCode(envelope)}, never sent` } : { kind: 'unanswered', envelope, got: gotCode(envelope) };
+      }
+      return { kind: 'settled', envelope, got: gotCode(envelope) };
     }
+    const errCode = typeof result?.errCode === 'number' ? result.errCode : 0;
+    if (errCode !== 0) {
+      // The SDK resolves only errCode 0; anything else resolved is still mapped, never trusted as ok.
+      const envelope = failed(errCode, typeof result.errMsg === 'string' ? result.errMsg : `${frame}:fail`);
+      return { kind: envelope.retryable ? 'unanswered' : 'settled', envelope, got: gotCode(envelope) };
+    }
+    const notAnswer = notWeChatsAnswer(result ?? {}, !carriesSecret);
+    if (notAnswer !== undefined) {
+      if (operation.effect === 'read') {
+        return { kind: 'settled', envelope: envelopeForErrCode(ProjectCode.MALFORMED_ANSWER, `${frame}:fail malformed answer: ${notAnswer}`), got: notAnswer };
+      }
+      // The request went out and may have taken effect: retried, and unknown unless a later answer settles it.
+      return { kind: 'unanswered', envelope: envelopeForErrCode(ProjectCode.OUTCOME_UNKNOWN, `${frame}:fail no answer of WeChat's: ${notAnswer}`), got: `no answer of WeChat's: ${notAnswer}` };
+    }
+    let data: unknown;
+    try {
+      data = operation.dataOf?.(result, params);
+    } catch (malformed) {
+      if (!(malformed instanceof MalformedAnswer)) throw malformed;
+      return { kind: 'settled', envelope: envelopeForErrCode(ProjectCode.MALFORMED_ANSWER, `${frame}:fail malformed answer: ${malformed.reason}`), got: 'a malformed answer' };
+    }
+    const errMsg = carriesSecret || typeof result.errMsg !== 'string' ? `${frame}:ok` : placeOutsideText(result.errMsg);
+    return { kind: 'settled', envelope: successEnvelope(errMsg, data), got: 'ok' };
   })();
   try {
     return await Promise.race([answered, budgetEnds]);
@@ -183,26 +244,30 @@ async function callWithRetries<Params>(
   policy: Readonly<RetryPolicy>,
   startedAt: number,
 ): Promise<{ envelope: Envelope; attempts: number }> {
-  const secrets = operation.secrets(params);
+  const carriesSecret = operation.secrets(params).length > 0;
   const writes = operation.effect === 'write';
-  /** The first attempt that may have reached WeChat without a settling answer (writes only). */
-  let unansweredAt: number | undefined;
-  const unknown = (attempts: number, last: string): Envelope =>
-    envelopeForErrCode(
-      ProjectCode.OUTCOME_UNKNOWN,
-      `${operation.name}:fail outcome unknown: attempt ${unansweredAt} may have reached WeChat without an answer; attempt ${attempts}: ${last}`,
-    );
+  /** What each attempt got, in order. */
+  const got: string[] = [];
+  /** Whether an attempt may have reached WeChat without a settling answer (writes only). */
+  let unanswered = false;
+  /** Says what each attempt got; a call without a secret adds the last attempt's outside text. */
+  const unknown = (last?: Envelope): Envelope => {
+    const attempts = got.map((what, index) => `attempt ${index + 1} got ${what}`).join('; ');
+    const lastText = last === undefined || carriesSecret ? '' : ` (last: ${last.errMsg})`;
+    return envelopeForErrCode(ProjectCode.OUTCOME_UNKNOWN, `${operation.name}:fail outcome unknown: ${attempts}${lastText}`);
+  };
   for (let attempts = 1; ; attempts += 1) {
-    const outcome = await attempt(operation, params, secrets, deps, policy.timeBudgetMs - (deps.now() - startedAt));
+    const outcome = await attempt(operation, params, carriesSecret, deps, policy.timeBudgetMs - (deps.now() - startedAt));
     if (outcome.kind === 'abandoned') {
       const budget = `no answer within the ${policy.timeBudgetMs} ms time budget`;
       if (!writes) return { envelope: envelopeForErrCode(ProjectCode.READ_TIMEOUT, `${operation.name}:fail ${budget}`), attempts };
-      unansweredAt ??= attempts;
-      return { envelope: unknown(attempts, budget), attempts };
+      got.push(budget);
+      return { envelope: unknown(), attempts };
     }
     const { envelope } = outcome;
+    got.push(outcome.got);
     if (outcome.kind === 'settled') {
-      if (unansweredAt === undefined || envelope.ok) return { envelope, attempts };
+      if (!unanswered || envelope.ok) return { envelope, attempts };
       if (operation.settledByEarlierAttempt(envelope.code, params)) {
         const data: SettledEarlier = { appliedByEarlierAttempt: true, attempts };
         return {
@@ -211,10 +276,10 @@ async function callWithRetries<Params>(
         };
       }
       // Only WeChat's own final answer tells what became of the earlier attempt; a cloud refusal does not.
-      return { envelope: isFinalWeChatAnswer(envelope) ? envelope : unknown(attempts, envelope.errMsg), attempts };
+      return { envelope: isFinalWeChatAnswer(envelope) ? envelope : unknown(envelope), attempts };
     }
-    if (outcome.kind === 'unanswered' && writes) unansweredAt ??= attempts;
-    const final = () => ({ envelope: unansweredAt === undefined ? envelope : unknown(attempts, envelope.errMsg), attempts });
+    if (outcome.kind === 'unanswered' && writes) unanswered = true;
+    const final = () => ({ envelope: unanswered ? unknown(envelope) : envelope, attempts });
     if (!envelope.retryable || attempts >= policy.maxAttempts) return final();
     const pause = backoffDelayMs(policy, attempts, deps.random());
     const leftAfterPause = policy.timeBudgetMs - (deps.now() - startedAt) - pause;

@@ -26,7 +26,7 @@ const callers: fc.Arbitrary<ScriptedCaller> = fc.oneof(
   fc.constant({ openid: `${ADMIN_OPENID} `, source: 'wx_client' }),
 );
 
-/** SDK outcomes; their texts quote the password the call was given, to prove it is scrubbed. */
+/** SDK outcomes; their texts quote the password the call was given, to prove no such text is placed. */
 const QUOTED_PASSWORD = '$PASSWORD';
 const sdkAnswers: fc.Arbitrary<ScriptedAnswer[]> = fc.array(
   fc.oneof(
