@@ -254,13 +254,13 @@ async function callWithRetries<Params>(
   const unknown = (last?: Envelope): Envelope => {
     const attempts = got.map((what, index) => `attempt ${index + 1} got ${what}`).join('; ');
     const lastText = last === undefined || carriesSecret ? '' : ` (last: ${last.errMsg})`;
-    return envelopeForErrCode(ProjectCode.OUTCOME_UNKNOWN, `${operation.name}:fail outcome unknown: ${attempts}${lastText}`);
+    return envelopeForErrCode(ProjectCode.OUTCOME_UNKNOWN, `openapi.logistics.${operation.name}:fail outcome unknown: ${attempts}${lastText}`);
   };
   for (let attempts = 1; ; attempts += 1) {
     const outcome = await attempt(operation, params, carriesSecret, deps, policy.timeBudgetMs - (deps.now() - startedAt));
     if (outcome.kind === 'abandoned') {
       const budget = `no answer within the ${policy.timeBudgetMs} ms time budget`;
-      if (!writes) return { envelope: envelopeForErrCode(ProjectCode.READ_TIMEOUT, `${operation.name}:fail ${budget}`), attempts };
+      if (!writes) return { envelope: envelopeForErrCode(ProjectCode.READ_TIMEOUT, `openapi.logistics.${operation.name}:fail ${budget}`), attempts };
       got.push(budget);
       return { envelope: unknown(), attempts };
     }
@@ -271,7 +271,7 @@ async function callWithRetries<Params>(
       if (operation.settledByEarlierAttempt(envelope.code, params)) {
         const data: SettledEarlier = { appliedByEarlierAttempt: true, attempts };
         return {
-          envelope: successEnvelope(`${operation.name}:ok (an earlier attempt took effect; attempt ${attempts} answered: ${envelope.errMsg})`, data),
+          envelope: successEnvelope(`openapi.logistics.${operation.name}:ok (an earlier attempt took effect; attempt ${attempts} answered: ${envelope.errMsg})`, data),
           attempts,
         };
       }

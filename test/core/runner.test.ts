@@ -92,7 +92,7 @@ describe('runOperation', () => {
     const envelope = await runOperation(bindAccountOperation, bindEvent, h.deps);
     expect(envelope).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN', retryable: true });
     expect(envelope.errMsg).toBe(
-      'bindAccount:fail outcome unknown: attempt 1 got errcode -604102 CLOUD_CALL_TIMEOUT; attempt 2 got errcode -604102 CLOUD_CALL_TIMEOUT; attempt 3 got errcode -604102 CLOUD_CALL_TIMEOUT',
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -604102 CLOUD_CALL_TIMEOUT; attempt 2 got errcode -604102 CLOUD_CALL_TIMEOUT; attempt 3 got errcode -604102 CLOUD_CALL_TIMEOUT',
     );
     expect(h.calls).toHaveLength(3);
   });
@@ -333,7 +333,7 @@ describe('issue 18', () => {
       const envelope = await runOperation(bindAccountOperation, bindEvent, h.deps);
       const [errCode, code] = codes[index] ?? [];
       if (errCode !== undefined) expect(envelope.errMsg).toBe(PASSWORD_CALL_TEXT(errCode, code!));
-      else expect(envelope.errMsg).toBe('bindAccount:fail outcome unknown: attempt 1 got a failure without an errcode');
+      else expect(envelope.errMsg).toBe('openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got a failure without an errcode');
     }
     // Without a password, WeChat's text stays (frame kept, at most 512 characters of it).
     const h = harness([sdkError(9300531, 'openapi.logistics.bindAccount:fail check the customer code')]);
@@ -354,11 +354,11 @@ describe('issue 18', () => {
     const timeout = httpLayerError('request timeout');
     const h = harness([sdkError(-1, 'openapi.logistics.bindAccount:fail system error'), timeout, sdkError(-1, 'openapi.logistics.bindAccount:fail system error')]);
     expect((await runOperation(bindAccountOperation, sfBind, h.deps)).errMsg).toBe(
-      'bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -501001 CLOUD_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR (last: openapi.logistics.bindAccount:fail system error)',
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -501001 CLOUD_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR (last: openapi.logistics.bindAccount:fail system error)',
     );
     const budget = harness([sdkError(-1), 'hang'], { env: { LOGISTICS_TIME_BUDGET_MS: '500' } });
     expect((await runOperation(bindAccountOperation, bindEvent, budget.deps)).errMsg).toBe(
-      'bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got no answer within the 500 ms time budget',
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got no answer within the 500 ms time budget',
     );
   });
 });

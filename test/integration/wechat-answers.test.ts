@@ -262,7 +262,7 @@ describe('item 7: after WeChat\'s -1, errMsg says what each attempt got', () => 
     const envelope = await call(accounts, { type: 'bind', ...SF });
     expect(envelope).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN' });
     expect(envelope.errMsg).toMatch(
-      /^bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR/,
+      /^openapi\.logistics\.bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR/,
     );
     expect(envelope.errMsg).not.toContain('without an answer');
   });
@@ -274,7 +274,7 @@ describe('item 7: after WeChat\'s -1, errMsg says what each attempt got', () => 
     cloud.faults.next({ kind: 'errcode', errcode: -1 });
     const envelope = await call(quick, { type: 'bind', ...YUNDA });
     expect(envelope.errMsg).toBe(
-      'bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -501001 CLOUD_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR',
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -501001 CLOUD_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR',
     );
   });
 });
