@@ -1,5 +1,6 @@
 /**
- * getBindings' pure pieces: the event check and the normalisation of the three read answers.
+ * getBindings' answers: the normalisation of the three reads (the event check is with the other
+ * event checks, in core/validation.ts).
  *
  * The SDK hands back WeChat's answer with its keys turned camelCase, plus errCode/errMsg. We pass on
  * an allow-list of the documented fields only (nested items included), so a field WeChat adds
@@ -9,51 +10,13 @@
  */
 import {
   accountStatusOf,
-  BINDINGS_PARTS,
   type BindingsPart,
   type BoundAccount,
   type CarrierItem,
   type ServiceTypeItem,
 } from '../miniprogram/shared/bindings';
-import { hasOwn, isPlainObject, PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
-import { refusalEnvelope, type Envelope } from './envelope';
-import { MalformedAnswer } from './runner';
-import { invalidParam as refusal } from './validation';
-
-export { MalformedAnswer };
-
-export type PartsValidated = { ok: true; parts: BindingsPart[] } | { ok: false; envelope: Envelope<never> };
-
-function invalidParam(field: string, en: string, zh: string): PartsValidated {
-  return refusal('getBindings', field, en, zh);
-}
-
-/**
- * `{ parts? }`. Absent means all three; otherwise a non-empty array of known parts without repeats.
- * The answer is always in the order accounts, printers, carriers, whatever order was asked.
- * Messages name the field and the rule, never a value the caller sent.
- */
-export function validateGetBindingsEvent(event: unknown): PartsValidated {
-  if (!isPlainObject(event)) {
-    return { ok: false, envelope: refusalEnvelope('INVALID_EVENT', 'getBindings:fail event must be an object') };
-  }
-  for (const key of Object.keys(event)) {
-    if (key === 'parts' || PLATFORM_FIELDS.includes(key)) continue;
-    const shown = shownFieldName(key);
-    return invalidParam(shown, 'is not a known field', `不支持的参数 ${shown}`);
-  }
-  const parts: unknown = hasOwn(event, 'parts') ? event.parts : undefined;
-  if (parts === undefined) return { ok: true, parts: [...BINDINGS_PARTS] };
-  const allowed = `accounts、printers、carriers`;
-  if (!Array.isArray(parts) || parts.length === 0) {
-    return invalidParam('parts', 'must be a non-empty array of "accounts", "printers", "carriers"', `parts 应为非空列表，只能包含 ${allowed}`);
-  }
-  if (!parts.every((part): part is BindingsPart => typeof part === 'string' && (BINDINGS_PARTS as readonly string[]).includes(part))) {
-    return invalidParam('parts', 'may only hold "accounts", "printers", "carriers"', `parts 只能包含 ${allowed}`);
-  }
-  if (new Set(parts).size !== parts.length) return invalidParam('parts', 'must not repeat a part', 'parts 不能有重复项');
-  return { ok: true, parts: BINDINGS_PARTS.filter((part) => parts.includes(part)) };
-}
+import { isPlainObject } from '../miniprogram/shared/field-rules';
+import { MalformedAnswer } from './call-engine';
 
 /**
  * The most items a part lists (each list of a part: accounts, printers' openids and tagidList,

@@ -2,7 +2,7 @@
  * Outside text: what the SDK, the gateway or WeChat wrote (an errMsg), the only text a function
  * places in its answer that it did not build itself, and only for a call that carried no secret.
  * A call that carried a password places none: its texts are built from the API, the errcode and
- * our code (core/runner.ts). Scrubbing the password out of outside text cannot win — an echo
+ * our code (core/call-engine.ts). Scrubbing the password out of outside text cannot win — an echo
  * encoded twice, reversed or cut to a prefix has no fixed form (issue 18) — so nothing is scrubbed.
  *
  * - The SDK's own fixed frame (`openapi.logistics.<api>:ok`, `…:fail `, also without `openapi.`)

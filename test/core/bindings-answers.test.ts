@@ -1,5 +1,7 @@
 /** getBindings' event check and the normalisation of the three answers (allow-lists, statuses, shapes). */
-import { LIST_CAP, MalformedAnswer, normaliseAccounts, normaliseCarriers, normalisePart, normalisePrinters, validateGetBindingsEvent } from '../../core/bindings-answers';
+import { LIST_CAP, normaliseAccounts, normaliseCarriers, normalisePart, normalisePrinters } from '../../core/bindings-answers';
+import { MalformedAnswer } from '../../core/call-engine';
+import { validateGetBindingsEvent } from '../../core/validation';
 import { accountStatusOf } from '../../miniprogram/shared/bindings';
 
 describe('validateGetBindingsEvent', () => {

@@ -1,7 +1,7 @@
 /**
  * Outside text (what the SDK, the gateway or WeChat wrote) is the only text placed in an answer
  * that we did not build, and only for a call without a secret: the frame and the length limit.
- * (A call that carried a password places none: test/core/runner.test.ts, issue 18 item 3.)
+ * (A call that carried a password places none: test/core/run-operation.test.ts, issue 18 item 3.)
  */
 import { MAX_OUTSIDE_CHARS, placeOutsideText } from '../../core/outside-text';
 

@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { CATALOGUE } from '../../core/catalogue';
-import { runOperation } from '../../core/runner';
-import { bindAccountOperation, updatePrinterOperation } from '../../core/logistics-operations';
+import { bindAccountOperation } from '../../core/operations/bind-account';
+import { updatePrinterOperation } from '../../core/operations/update-printer';
+import { runOperation } from '../../core/run-operation';
 import { validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
 import { events, secretsIn, validBind, validPrinter } from '../support/event-arbitraries';
 import { expectEnvelope } from '../support/envelope-shape';

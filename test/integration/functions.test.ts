@@ -4,7 +4,7 @@
  */
 import { describeErrCode, entryForCode } from '../../core/catalogue';
 import type { Envelope } from '../../core/envelope';
-import { DEFAULT_RETRY_POLICY } from '../../core/retry';
+import { DEFAULT_RETRY_POLICY } from '../../core/retry-policy';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import type { WarmFunction } from '../../localcloud/invoke';
 import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS, STRANGER } from './support/harness';

@@ -1,9 +1,12 @@
 /**
- * The operation runner with a scripted openapi: each test says what the "SDK" answers or throws on
- * each attempt, and checks the envelope, the attempts made and the audit line.
+ * Operations run through the check pipeline and the call engine, with a scripted openapi: each
+ * test says what the "SDK" answers or throws on each attempt, and checks the envelope, the
+ * attempts made and the audit line.
  */
-import { runOperation } from '../../core/runner';
-import { bindAccountOperation, updatePrinterOperation } from '../../core/logistics-operations';
+import { oneCallOperation } from '../../core/operation';
+import { bindAccountCall, bindAccountOperation } from '../../core/operations/bind-account';
+import { updatePrinterOperation } from '../../core/operations/update-printer';
+import { runOperation } from '../../core/run-operation';
 import { ADMIN_OPENID, scriptedDeps, sdkError } from '../support/scripted-deps';
 
 const ADMIN = ADMIN_OPENID;
@@ -232,7 +235,8 @@ describe('issue 12 item 2: a write that may have reached WeChat without an answe
 });
 
 describe('a read operation (no effect): no answer is a plain retryable failure', () => {
-  const readOperation = { ...bindAccountOperation, name: 'someRead', effect: 'read' as const };
+  const readCall = { ...bindAccountCall, displayName: 'openapi.logistics.someRead', effect: 'read' as const };
+  const readOperation = oneCallOperation({ ...bindAccountOperation }, readCall);
 
   test('timeouts on every attempt: the plain code', async () => {
     const timeout = httpLayerError('request timeout');
@@ -252,7 +256,7 @@ describe('a read operation (no effect): no answer is a plain retryable failure',
   });
 
   test("a read's answer reaches the envelope's data through the operation's dataOf", async () => {
-    const reading = { ...readOperation, dataOf: (result: Record<string, unknown>) => ({ count: result.count }) };
+    const reading = oneCallOperation({ ...bindAccountOperation }, { ...readCall, dataOf: (result: Record<string, unknown>) => ({ count: result.count }) });
     const h = harness([{ errCode: 0, errMsg: 'openapi.logistics.getAllAccount:ok', count: 2 }]);
     expect(await runOperation(reading, bindEvent, h.deps)).toMatchObject({ ok: true, data: { count: 2 } });
   });
@@ -317,7 +321,7 @@ describe('issue 18', () => {
     const settled = harness([answer, { errCode: 0, errMsg: 'openapi.logistics.bindAccount:ok' }]);
     expect(await runOperation(bindAccountOperation, sfBind, settled.deps)).toMatchObject({ ok: true, code: 'OK' });
     const read = harness([answer, { errCode: 0 }]);
-    const readOperation = { ...bindAccountOperation, effect: 'read' as const };
+    const readOperation = oneCallOperation({ ...bindAccountOperation }, { ...bindAccountCall, effect: 'read' as const });
     expect(await runOperation(readOperation, sfBind, read.deps)).toMatchObject({ ok: false, code: 'MALFORMED_ANSWER', errCode: -900301, retryable: false });
     expect(read.calls).toHaveLength(1);
   });
