@@ -124,7 +124,14 @@ export type IdentityReading = { ok: true; caller: CallerIdentity } | { ok: false
  * Step 1: the caller as cloud.getWXContext() reports it. An empty OPENID counts as none; any
  * other OPENID that is not a well-formed string is refused, without quoting it.
  */
-export function callerFromWXContext(fn: string, context: { OPENID?: unknown; APPID?: unknown; SOURCE?: unknown }): IdentityReading {
+/** What cloud.getWXContext() returns, as far as we read it (the SDK may hand over numbers). */
+export interface WXContextFields {
+  OPENID?: unknown;
+  APPID?: unknown;
+  SOURCE?: unknown;
+}
+
+export function callerFromWXContext(fn: string, context: WXContextFields): IdentityReading {
   const caller: CallerIdentity = {};
   const appid = optionalText(context.APPID);
   // The platform sets SOURCE; anything but a plain chain of source names is not one we know.

@@ -1,5 +1,6 @@
 /**
- * getBindings' pure pieces: the event check and the normalisation of the three read answers.
+ * getBindings' answers: the normalisation of the three reads (the event check is with the other
+ * event checks, in core/validation.ts).
  *
  * The SDK hands back WeChat's answer with its keys turned camelCase, plus errCode/errMsg. We pass on
  * an allow-list of the documented fields only (nested items included), so a field WeChat adds
@@ -9,52 +10,25 @@
  */
 import {
   accountStatusOf,
-  BINDINGS_PARTS,
   type BindingsPart,
   type BoundAccount,
   type CarrierItem,
   type ServiceTypeItem,
 } from '../miniprogram/shared/bindings';
-import { hasOwn, isPlainObject, PLATFORM_FIELDS, shownFieldName } from '../miniprogram/shared/field-rules';
-import { refusalEnvelope, type Envelope } from './envelope';
-import { invalidParam as refusal } from './validation';
-
-export type PartsValidated = { ok: true; parts: BindingsPart[] } | { ok: false; envelope: Envelope<never> };
-
-function invalidParam(field: string, en: string, zh: string): PartsValidated {
-  return refusal('getBindings', field, en, zh);
-}
+import { isPlainObject } from '../miniprogram/shared/field-rules';
+import { MalformedAnswer } from './call-engine';
 
 /**
- * `{ parts? }`. Absent means all three; otherwise a non-empty array of known parts without repeats.
- * The answer is always in the order accounts, printers, carriers, whatever order was asked.
- * Messages name the field and the rule, never a value the caller sent.
+ * The most items a part lists (each list of a part: accounts, printers' openids and tagidList,
+ * carriers). A longer list is cut here, before it is normalised, and the part says so with
+ * `truncated: true` and the answer's `total`: the platform refuses a result over 1 MB (about 3,700
+ * full account records), and normalising a list of 20,000 would run past the time budget.
  */
-export function validateGetBindingsEvent(event: unknown): PartsValidated {
-  if (!isPlainObject(event)) {
-    return { ok: false, envelope: refusalEnvelope('INVALID_EVENT', 'getBindings:fail event must be an object') };
-  }
-  for (const key of Object.keys(event)) {
-    if (key === 'parts' || PLATFORM_FIELDS.includes(key)) continue;
-    const shown = shownFieldName(key);
-    return invalidParam(shown, 'is not a known field', `不支持的参数 ${shown}`);
-  }
-  const parts: unknown = hasOwn(event, 'parts') ? event.parts : undefined;
-  if (parts === undefined) return { ok: true, parts: [...BINDINGS_PARTS] };
-  const allowed = `accounts、printers、carriers`;
-  if (!Array.isArray(parts) || parts.length === 0) {
-    return invalidParam('parts', 'must be a non-empty array of "accounts", "printers", "carriers"', `parts 应为非空列表，只能包含 ${allowed}`);
-  }
-  if (!parts.every((part): part is BindingsPart => typeof part === 'string' && (BINDINGS_PARTS as readonly string[]).includes(part))) {
-    return invalidParam('parts', 'may only hold "accounts", "printers", "carriers"', `parts 只能包含 ${allowed}`);
-  }
-  if (new Set(parts).size !== parts.length) return invalidParam('parts', 'must not repeat a part', 'parts 不能有重复项');
-  return { ok: true, parts: BINDINGS_PARTS.filter((part) => parts.includes(part)) };
-}
+export const LIST_CAP = 500;
 
-/** Why an answer was refused: for errMsg (technical), never a value from the answer. */
-export class MalformedAnswer {
-  constructor(readonly reason: string) {}
+/** `{ truncated: true, total }` when a list (`total` long) or another of the part's lists was cut. */
+function cutOf(total: number, ...others: number[]): { truncated?: true; total?: number } {
+  return [total, ...others].some((length) => length > LIST_CAP) ? { truncated: true, total } : {};
 }
 
 type Json = Record<string, unknown>;
@@ -65,6 +39,18 @@ function listAt(answer: Json, key: string, where: string): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new MalformedAnswer(`${where}${key} is not an array`);
   return value;
+}
+
+/** The first LIST_CAP items of the list under `key` (the rest is never read). */
+function cappedListAt(answer: Json, key: string): unknown[] {
+  const list = listAt(answer, key, '');
+  return list.length > LIST_CAP ? list.slice(0, LIST_CAP) : list;
+}
+
+/** How long the list under `key` is, as answered (0 when absent or not a list). */
+function lengthAt(answer: unknown, key: string): number {
+  const value = isPlainObject(answer) ? answer[key] : undefined;
+  return Array.isArray(value) ? value.length : 0;
 }
 
 function objectItem(item: unknown, where: string): Json {
@@ -104,10 +90,10 @@ const ACCOUNT_FIELDS = {
   quotaUpdateTime: 'number',
 } as const;
 
-/** logistics.getAllAccount, as the SDK resolves it: `{ count, list: [...] }`. */
+/** logistics.getAllAccount, as the SDK resolves it: `{ count, list: [...] }`; at most LIST_CAP. */
 export function normaliseAccounts(answer: unknown): BoundAccount[] {
   if (!isPlainObject(answer)) throw new MalformedAnswer('answer is not an object');
-  return listAt(answer, 'list', '').map((raw, index) => {
+  return cappedListAt(answer, 'list').map((raw, index) => {
     const where = `list[${index}]`;
     const item = objectItem(raw, where);
     const statusCode = item.statusCode;
@@ -123,22 +109,22 @@ export function normaliseAccounts(answer: unknown): BoundAccount[] {
 }
 
 function stringList(answer: Json, key: string): string[] {
-  return listAt(answer, key, '').map((value, index) => {
+  return cappedListAt(answer, key).map((value, index) => {
     if (typeof value !== 'string' || value.length === 0) throw new MalformedAnswer(`${key}[${index}] is not a non-empty string`);
     return value;
   });
 }
 
-/** logistics.getPrinter: `{ count, openid: string[], tagidList: string[] }`. */
+/** logistics.getPrinter: `{ count, openid: string[], tagidList: string[] }`; each at most LIST_CAP. */
 export function normalisePrinters(answer: unknown): { openids: string[]; tagidList: string[] } {
   if (!isPlainObject(answer)) throw new MalformedAnswer('answer is not an object');
   return { openids: stringList(answer, 'openid'), tagidList: stringList(answer, 'tagidList') };
 }
 
-/** logistics.getAllDelivery: `{ count, data: [...] }`. */
+/** logistics.getAllDelivery: `{ count, data: [...] }`; at most LIST_CAP. */
 export function normaliseCarriers(answer: unknown): CarrierItem[] {
   if (!isPlainObject(answer)) throw new MalformedAnswer('answer is not an object');
-  return listAt(answer, 'data', '').map((raw, index) => {
+  return cappedListAt(answer, 'data').map((raw, index) => {
     const where = `data[${index}]`;
     const item = objectItem(raw, where);
     return {
@@ -156,14 +142,14 @@ export const PART_APIS: Readonly<Record<BindingsPart, 'getAllAccount' | 'getPrin
   carriers: 'getAllDelivery',
 };
 
-/** A part's fields on success (without `ok`), or a MalformedAnswer thrown. */
+/** A part's fields on success (without `ok`), a cut list marked; or a MalformedAnswer thrown. */
 export function normalisePart(part: BindingsPart, answer: unknown): Json {
   switch (part) {
     case 'accounts':
-      return { list: normaliseAccounts(answer) };
+      return { list: normaliseAccounts(answer), ...cutOf(lengthAt(answer, 'list')) };
     case 'printers':
-      return normalisePrinters(answer);
+      return { ...normalisePrinters(answer), ...cutOf(lengthAt(answer, 'openid'), lengthAt(answer, 'tagidList')) };
     case 'carriers':
-      return { list: normaliseCarriers(answer) };
+      return { list: normaliseCarriers(answer), ...cutOf(lengthAt(answer, 'data')) };
   }
 }

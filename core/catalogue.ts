@@ -1,9 +1,10 @@
 /**
- * The errcode catalogue: every code either function can answer with, each listed once.
+ * The errcode catalogue: every code the functions can answer with, each listed once.
  *
- * Sources: the docs pages (../shared/docs), WeChat's cloud errcode table (the -501xxx, -601xxx
- * and -604xxx families the SDK throws), and this project's own refusals, which use the -900xxx range
- * that neither WeChat nor CloudBase uses.
+ * Sources: WeChat's pages for the five logistics APIs (linked from README.md), WeChat's cloud
+ * errcode table (the -501xxx, -601xxx and -604xxx families the SDK throws), and this project's own
+ * refusals, which use the -900xxx range that neither WeChat nor CloudBase uses (so an outside
+ * answer in it is an unknown code: describeOutsideErrCode).
  *
  * `message` is for a person (plain Chinese); the envelope's `errMsg` keeps the technical text.
  * `retryable` says whether sending the same request again later can succeed.
@@ -45,7 +46,7 @@ export const UNKNOWN_ERRCODE = -900999;
 export const CATALOGUE: readonly CatalogueEntry[] = [
   entry(0, 'OK', '操作成功'),
 
-  // Both docs pages.
+  // Both write APIs' docs pages.
   entry(-1, 'WECHAT_SYSTEM_ERROR', '微信系统繁忙，请稍后再试', true),
   // updatePrinter.
   entry(9300517, 'INVALID_UPDATE_TYPE', '更新类型不正确，只能是绑定（bind）或解绑（unbind）'),
@@ -55,7 +56,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   entry(9300531, 'WRONG_ACCOUNT_OR_PASSWORD', '快递公司客户编码或密码不正确，请核对后重试'),
   entry(9300532, 'UNDER_REVIEW', '绑定申请已提交，正在等待快递公司审核'),
 
-  // Global WeChat codes users of these APIs meet (../shared/docs/logistics.read-apis.md). None is
+  // Global WeChat codes users of these APIs meet (WeChat's global errcode table). None is
   // cured by sending the same request again within a call.
   entry(40003, 'INVALID_OPENID', '这个 openid 不是本小程序的用户：请让打印员先打开一次小程序，再复制 TA 的 openid'),
   entry(40097, 'INVALID_ARGS', '请求参数不正确，请管理员查看云函数日志'),
@@ -165,6 +166,20 @@ export function describeErrCode(errCode: number): CatalogueEntry {
   const family = FAMILY_FALLBACKS.find((f) => f.match(errCode))?.entry;
   const base = family ?? BY_ERRCODE.get(UNKNOWN_ERRCODE)!;
   return { ...base, errCode };
+}
+
+/** The -900xxx range: this project's own codes, which no outside answer may claim. */
+export function isProjectErrCode(errCode: number): boolean {
+  return errCode <= -900000 && errCode >= -900999;
+}
+
+/**
+ * The entry for an errCode that came from outside (WeChat, the gateway, the SDK). One in our own
+ * range is an unknown code there, never one of our refusals or outcomes: UNKNOWN_ERROR, the number kept.
+ */
+export function describeOutsideErrCode(errCode: number): CatalogueEntry {
+  if (!isProjectErrCode(errCode)) return describeErrCode(errCode);
+  return { ...BY_ERRCODE.get(UNKNOWN_ERRCODE)!, errCode };
 }
 
 /**

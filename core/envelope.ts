@@ -5,7 +5,7 @@
  * an envelope ever carries the carrier password (errMsg texts are built from codes and field
  * names, never from input values, and the SDK's text is placed through core/outside-text.ts).
  */
-import { describeErrCode, entryForCode, ProjectCode, UNKNOWN_ERRCODE, type CatalogueEntry } from './catalogue';
+import { describeErrCode, describeOutsideErrCode, entryForCode, ProjectCode, UNKNOWN_ERRCODE, type CatalogueEntry } from './catalogue';
 
 export interface Envelope<Data = unknown> {
   /** True exactly when errCode is 0. */
@@ -46,6 +46,11 @@ export function envelopeForErrCode<Data = unknown>(errCode: number, errMsg: stri
   return fromEntry(describeErrCode(errCode), errMsg, data === undefined ? {} : { data });
 }
 
+/** An envelope for an errCode an outside answer gave (so never one of our own -900xxx codes). */
+export function envelopeForAnswer(errCode: number, errMsg: string): Envelope<never> {
+  return fromEntry<never>(describeOutsideErrCode(errCode), errMsg);
+}
+
 /** A refusal made before any openapi call. */
 export function refusalEnvelope(
   code: keyof typeof ProjectCode,
@@ -72,6 +77,13 @@ export interface ThrownError {
  * plain Error with errCode -501001 (HTTP errors, timeouts, refused connections). We branch on the
  * errCode only, never on the class name, which minified bundles rename.
  */
+/**
+ * wx-server-sdk 4.0.2 quotes a body it cannot parse (not JSON, or a `constructor`/`__proto__` key
+ * json-bigint refuses) after this frame: "…response body is invalid json: <up to the whole body>".
+ * The frame is kept, the body never: it is the raw answer, past every allow-list.
+ */
+const UNPARSED_BODY = /(response body is invalid json): [\s\S]*$/;
+
 export function readThrown(thrown: unknown): ThrownError {
   if (typeof thrown !== 'object' || thrown === null) {
     return { errCode: undefined, errMsg: `non-error thrown: ${typeof thrown}` };
@@ -85,12 +97,12 @@ export function readThrown(thrown: unknown): ThrownError {
       : typeof record.message === 'string'
         ? record.message
         : 'error without a message';
-  return { errCode, errMsg };
+  return { errCode, errMsg: errMsg.replace(UNPARSED_BODY, '$1 (the body is not repeated)') };
 }
 
 /** The envelope for what the SDK call threw, read by readThrown (its errMsg already made safe to place). */
 export function envelopeForThrown({ errCode, errMsg }: ThrownError): Envelope<never> {
   // errCode 0 on a thrown error would claim success: treat it as unknown instead.
   if (errCode === undefined || errCode === 0) return envelopeForErrCode<never>(UNKNOWN_ERRCODE, errMsg);
-  return envelopeForErrCode<never>(errCode, errMsg);
+  return envelopeForAnswer(errCode, errMsg);
 }

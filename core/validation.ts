@@ -1,5 +1,5 @@
 /**
- * Event validation for both functions, before any openapi call. The rules themselves (limits,
+ * Event validation for every function, before any openapi call. The rules themselves (limits,
  * patterns, messages) are stated once in miniprogram/shared/field-rules.ts, which the page uses
  * too; this module turns a broken rule into the INVALID_PARAM / INVALID_EVENT envelope and builds
  * the SDK params.
@@ -8,15 +8,18 @@
  * every callFunction event, is dropped). We do not judge what only WeChat can (whether a carrier
  * needs a password, or its format): those go through and WeChat's answer is mapped.
  */
+import { BINDINGS_PARTS, type BindingsPart } from '../miniprogram/shared/bindings';
 import {
   BIND_ACCOUNT_FIELDS,
   checkFields,
+  hasOwn,
+  isPlainObject,
+  PLATFORM_FIELDS,
+  shownFieldName,
   UPDATE_PRINTER_FIELDS,
   type FieldSpec,
 } from '../miniprogram/shared/field-rules';
 import { refusalEnvelope, type Envelope } from './envelope';
-
-export { FIELD_LIMITS } from '../miniprogram/shared/field-rules';
 
 /** Params exactly as wx-server-sdk's cloud.openapi.logistics.updatePrinter takes them. */
 export interface UpdatePrinterParams {
@@ -67,15 +70,7 @@ export function validateUpdatePrinterEvent(event: unknown, callerOpenid?: string
   if (!checked.ok) return checked;
   const { openid, updateType, tagidList } = checked.params;
   const target = openid ?? callerOpenid;
-  if (target === undefined) {
-    return {
-      ok: false,
-      envelope: refusalEnvelope('INVALID_PARAM', 'updatePrinter:fail invalid param openid: is required when the caller has no OPENID', {
-        message: '参数错误：服务端调用时必须填写打印员的 openid',
-        field: 'openid',
-      }),
-    };
-  }
+  if (target === undefined) return invalidParam('updatePrinter', 'openid', 'is required when the caller has no OPENID', '服务端调用时必须填写打印员的 openid');
   return {
     ok: true,
     params: { openid: target, updateType: updateType as UpdatePrinterParams['updateType'], ...(tagidList === undefined ? {} : { tagidList }) },
@@ -96,4 +91,34 @@ export function validateBindAccountEvent(event: unknown): Validated<BindAccountP
       ...(remarkContent === undefined ? {} : { remarkContent }),
     },
   };
+}
+
+/** getBindings' checked event: the parts to read, in their fixed order. */
+export type PartsValidated = { ok: true; parts: BindingsPart[] } | { ok: false; envelope: Envelope<never> };
+
+/**
+ * `{ parts? }`. Absent means all three; otherwise a non-empty array of known parts without repeats.
+ * The answer is always in the order accounts, printers, carriers, whatever order was asked.
+ * Messages name the field and the rule, never a value the caller sent.
+ */
+export function validateGetBindingsEvent(event: unknown): PartsValidated {
+  if (!isPlainObject(event)) {
+    return { ok: false, envelope: refusalEnvelope('INVALID_EVENT', 'getBindings:fail event must be an object') };
+  }
+  for (const key of Object.keys(event)) {
+    if (key === 'parts' || PLATFORM_FIELDS.includes(key)) continue;
+    const shown = shownFieldName(key);
+    return invalidParam('getBindings', shown, 'is not a known field', `不支持的参数 ${shown}`);
+  }
+  const parts: unknown = hasOwn(event, 'parts') ? event.parts : undefined;
+  if (parts === undefined) return { ok: true, parts: [...BINDINGS_PARTS] };
+  const allowed = `accounts、printers、carriers`;
+  if (!Array.isArray(parts) || parts.length === 0) {
+    return invalidParam('getBindings', 'parts', 'must be a non-empty array of "accounts", "printers", "carriers"', `parts 应为非空列表，只能包含 ${allowed}`);
+  }
+  if (!parts.every((part): part is BindingsPart => typeof part === 'string' && (BINDINGS_PARTS as readonly string[]).includes(part))) {
+    return invalidParam('getBindings', 'parts', 'may only hold "accounts", "printers", "carriers"', `parts 只能包含 ${allowed}`);
+  }
+  if (new Set(parts).size !== parts.length) return invalidParam('getBindings', 'parts', 'must not repeat a part', 'parts 不能有重复项');
+  return { ok: true, parts: BINDINGS_PARTS.filter((part) => parts.includes(part)) };
 }

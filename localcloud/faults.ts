@@ -23,7 +23,13 @@ export type Fault =
   /** A TCB JSON error body, content-type `application/json; charset=utf-8`. */
   | { kind: 'tcbJson'; code: string; message?: string; applied?: boolean }
   /** This body as WeChat's answer, as it is (e.g. a read of the wrong shape: `{ list: 'x' }`). */
-  | { kind: 'answer'; body: unknown; applied?: boolean };
+  | { kind: 'answer'; body: unknown; applied?: boolean }
+  /**
+   * HTTP 200 whose CommOpenApiResp has this `content_type` and this text as `resp_data`, as they
+   * are: answers the SDK does not read as WeChat's JSON (`text/html`, `Application/JSON`, text/plain
+   * that is no JSON) or cannot parse.
+   */
+  | { kind: 'contentType'; contentType: string; body: string; applied?: boolean };
 
 export interface FaultScope {
   /** Only requests for this apiName, e.g. 'logistics.bindAccount'. */

@@ -83,6 +83,18 @@ const DEFAULT_START_TIMEOUT_MS = 20_000;
 const EXIT_GRACE_MS = 2000;
 export const DEFAULT_ENV_ID = 'local-cloud-env';
 
+/**
+ * The platform refuses a function's result over 1 MB; this stands in for it (1 MB read as 10^6
+ * bytes of JSON, the stricter of the two readings, so a result passing here passes there).
+ */
+export const MAX_RESULT_BYTES = 1_000_000;
+
+function returnedWithinLimit(result: unknown): Invocation {
+  const bytes = Buffer.byteLength(JSON.stringify(result) ?? 'null');
+  if (bytes <= MAX_RESULT_BYTES) return { status: 'returned', result };
+  return { status: 'crashed', reason: `result too large: ${bytes} bytes of JSON, over the platform's 1 MB`, exitCode: null, signal: null };
+}
+
 /** Values the SDK needs to be non-empty; never checked by the local cloud. */
 const FAKE_SECRET_ID = 'local-cloud-secret-id';
 const FAKE_SECRET_KEY = 'local-cloud-secret-key';
@@ -203,7 +215,7 @@ export async function startWarmFunction(options: FunctionOptions): Promise<WarmF
     pending.delete(message.id!);
     const answer: Invocation =
       message.type === 'returned'
-        ? { status: 'returned', result: message.result }
+        ? returnedWithinLimit(message.result)
         : { status: 'threw', error: message.error ?? { name: 'Error', message: '' } };
     awaitingOutput.push({ printed: message.printed ?? { stdout: 0, stderr: 0 }, report: () => invocation.settle(answer) });
     reportAnswersPrinted(outputComplete);

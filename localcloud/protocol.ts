@@ -87,6 +87,11 @@ export function encodeWeChatBody(body: unknown): Buffer {
   return encodeResponse({ respData: Buffer.from(JSON.stringify(body) ?? 'null'), contentType: 'application/json', httpCode: 200 });
 }
 
+/** Any text as the answer's resp_data, under any content_type (the contentType fault). */
+export function encodeTypedAnswer(body: string, contentType: string): Buffer {
+  return encodeResponse({ respData: Buffer.from(body), contentType, httpCode: 200 });
+}
+
 /** A cloud-side failure such as -604101: error_code set, no WeChat answer. */
 export function encodeCloudError(errorCode: number): Buffer {
   return encodeResponse({ errorCode, contentType: 'application/json', httpCode: 200 });

@@ -29,7 +29,7 @@ import {
   type WeChatAnswer,
 } from './logistics';
 import { formFields, parseMultipart } from './multipart';
-import { decodeRequestData, encodeCloudError, encodeWeChatAnswer, encodeWeChatBody } from './protocol';
+import { decodeRequestData, encodeCloudError, encodeTypedAnswer, encodeWeChatAnswer, encodeWeChatBody } from './protocol';
 
 export const DEFAULT_FUNCTIONS_DIR = path.resolve(__dirname, '..', 'cloudfunctions');
 
@@ -63,6 +63,8 @@ export type RequestOutcome =
   | { kind: 'answered'; errcode: number; errmsg: string; fields?: Record<string, unknown> }
   /** A seeded answer body, sent as it is (any JSON, e.g. of the wrong shape). */
   | { kind: 'seeded'; body: unknown }
+  /** This text under this content_type, as it is (the contentType fault). */
+  | { kind: 'typed'; contentType: string; body: string }
   | { kind: 'cloudError'; errorCode: number }
   | { kind: 'http'; status: number }
   | { kind: 'tcbJson'; code: string; message: string }
@@ -171,6 +173,8 @@ function describeRequestOutcome(outcome: RequestOutcome): string {
     }
     case 'seeded':
       return `seeded answer ${JSON.stringify(outcome.body)?.slice(0, 120) ?? 'undefined'}`;
+    case 'typed':
+      return `answer of content type ${JSON.stringify(outcome.contentType)}: ${JSON.stringify(outcome.body.slice(0, 120))}`;
     case 'cloudError':
       return `cloud error_code ${outcome.errorCode}`;
     case 'http':
@@ -337,6 +341,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return { kind: 'tcbJson', code: fault.code, message: fault.message ?? `injected ${fault.code}` };
       case 'answer':
         return { kind: 'seeded', body: fault.body };
+      case 'contentType':
+        return { kind: 'typed', contentType: fault.contentType, body: fault.body };
     }
   }
 
@@ -347,6 +353,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return send(response, 200, 'application/octet-stream', encodeWeChatAnswer({ errcode: outcome.errcode, errmsg: outcome.errmsg, ...outcome.fields }));
       case 'seeded':
         return send(response, 200, 'application/octet-stream', encodeWeChatBody(outcome.body));
+      case 'typed':
+        return send(response, 200, 'application/octet-stream', encodeTypedAnswer(outcome.body, outcome.contentType));
       case 'cloudError':
         return send(response, 200, 'application/octet-stream', encodeCloudError(outcome.errorCode));
       case 'http':

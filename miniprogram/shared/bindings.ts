@@ -73,9 +73,19 @@ export interface PartFailure {
   retryable: boolean;
 }
 
-export type AccountsPart = { ok: true; list: BoundAccount[] } | PartFailure;
-export type PrintersPart = { ok: true; openids: string[]; tagidList: string[] } | PartFailure;
-export type CarriersPart = { ok: true; list: CarrierItem[] } | PartFailure;
+/**
+ * A part whose list was longer than the function lists (500 items, README): only the first ones
+ * are in it, `total` says how many WeChat answered (printers: how many openids). Absent when
+ * nothing was cut.
+ */
+export interface ListCut {
+  truncated?: true;
+  total?: number;
+}
+
+export type AccountsPart = ({ ok: true; list: BoundAccount[] } & ListCut) | PartFailure;
+export type PrintersPart = ({ ok: true; openids: string[]; tagidList: string[] } & ListCut) | PartFailure;
+export type CarriersPart = ({ ok: true; list: CarrierItem[] } & ListCut) | PartFailure;
 
 /**
  * The envelope's `data`: each requested part, and the caller's own OPENID (so the page can mark

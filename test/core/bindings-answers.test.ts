@@ -1,5 +1,7 @@
 /** getBindings' event check and the normalisation of the three answers (allow-lists, statuses, shapes). */
-import { MalformedAnswer, normaliseAccounts, normaliseCarriers, normalisePrinters, validateGetBindingsEvent } from '../../core/bindings-answers';
+import { LIST_CAP, normaliseAccounts, normaliseCarriers, normalisePart, normalisePrinters } from '../../core/bindings-answers';
+import { MalformedAnswer } from '../../core/call-engine';
+import { validateGetBindingsEvent } from '../../core/validation';
 import { accountStatusOf } from '../../miniprogram/shared/bindings';
 
 describe('validateGetBindingsEvent', () => {
@@ -117,5 +119,43 @@ describe('normaliseCarriers', () => {
 
   test.each([[{ data: {} }], [{ data: [{ deliveryName: 'x' }] }], [{ data: [null] }]])('%j is malformed', (answer) => {
     expect(() => normaliseCarriers(answer)).toThrow(MalformedAnswer);
+  });
+});
+
+describe('issue 18 item 6: each list is capped at LIST_CAP, with the total and truncated', () => {
+  const account = (i: number) => ({
+    bizId: `b${String(i).padStart(6, '0')}`, deliveryId: 'YUNDA', createTime: 1700000000, updateTime: 1700000000, statusCode: i % 4,
+    alias: `门店 ${i}`, remarkWrongMsg: '发货地址不详细', remarkContent: '电话:13800000000 联系人:张三', quotaNum: 100, quotaUpdateTime: 1700000000,
+    serviceType: [{ serviceType: 1, serviceName: '标准快递' }],
+  });
+
+  test('20,000 full account records: the first LIST_CAP, total and truncated, well under 1 MB', () => {
+    const part = normalisePart('accounts', { count: 20_000, list: Array.from({ length: 20_000 }, (_, i) => account(i)) });
+    expect(part).toMatchObject({ total: 20_000, truncated: true });
+    expect((part.list as unknown[]).map((a) => (a as { bizId: string }).bizId)).toEqual(Array.from({ length: LIST_CAP }, (_, i) => account(i).bizId));
+    expect(Buffer.byteLength(JSON.stringify(part))).toBeLessThan(1_000_000);
+  });
+
+  test('normalising touches at most the cap: items past it are never read', () => {
+    const list: unknown[] = Array.from({ length: LIST_CAP }, (_, i) => account(i));
+    for (let i = 0; i < 1000; i += 1) {
+      list.push(Object.defineProperty({}, 'bizId', { get: () => { throw new Error(`item ${LIST_CAP + i} was read`); } }));
+    }
+    expect(normalisePart('accounts', { list })).toMatchObject({ total: LIST_CAP + 1000, truncated: true });
+    const carriers = [...Array.from({ length: LIST_CAP }, (_, i) => ({ deliveryId: `D${i}` })), ...Array.from({ length: 1000 }, () => 'not an item')];
+    expect(normalisePart('carriers', { data: carriers })).toMatchObject({ total: LIST_CAP + 1000, truncated: true });
+  });
+
+  test('printers: openids and tagidList each capped; total counts the openids', () => {
+    const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const part = normalisePart('printers', { openid: many('o', LIST_CAP + 3), tagidList: many('t', LIST_CAP + 9) });
+    expect(part).toMatchObject({ total: LIST_CAP + 3, truncated: true });
+    expect([(part.openids as unknown[]).length, (part.tagidList as unknown[]).length]).toEqual([LIST_CAP, LIST_CAP]);
+    expect(normalisePart('printers', { openid: many('o', 2), tagidList: many('t', LIST_CAP + 1) })).toMatchObject({ total: 2, truncated: true });
+  });
+
+  test('a list of exactly LIST_CAP carries neither total nor truncated', () => {
+    const part = normalisePart('accounts', { list: Array.from({ length: LIST_CAP }, (_, i) => account(i)) });
+    expect(Object.keys(part)).toEqual(['list']);
   });
 });

@@ -73,6 +73,25 @@ describe('envelopes', () => {
     expect(readThrown(new Error('only message'))).toEqual({ errCode: undefined, errMsg: 'only message' });
   });
 
+  test('issue 18 item 4: the SDK\'s frame for a body it cannot parse is kept, the body never', () => {
+    const sdkText = (body: string) => `openapi.logistics.getAllAccount:fail wechat server internal error, response body is invalid json: ${body}`;
+    for (const body of ['{"password":"pw-marker","cash_biz_id":"x"', '{"constructor":{"a":"pw-marker"}}', 'pw-marker\nresponse body is invalid json: pw-marker']) {
+      expect(readThrown({ errCode: -601001, errMsg: sdkText(body) })).toEqual({
+        errCode: -601001,
+        errMsg: 'openapi.logistics.getAllAccount:fail wechat server internal error, response body is invalid json (the body is not repeated)',
+      });
+    }
+    expect(readThrown(new Error(sdkText('pw-marker'))).errMsg).not.toContain('pw-marker');
+  });
+
+  test('issue 18 item 5: an outside errcode in our -900xxx range is an unknown code, its number kept', () => {
+    for (const errCode of [-900201, -900102, -900301, -900000, -900999]) {
+      expect(envelopeForThrown(readThrown({ errCode, errMsg: 'x' }))).toMatchObject({ ok: false, errCode, code: 'UNKNOWN_ERROR', retryable: false });
+    }
+    expect(envelopeForThrown(readThrown({ errCode: -899999, errMsg: 'x' }))).toMatchObject({ errCode: -899999, code: 'UNKNOWN_ERROR' });
+    expect(envelopeForThrown(readThrown({ errCode: -1, errMsg: 'x' }))).toMatchObject({ code: 'WECHAT_SYSTEM_ERROR' });
+  });
+
   test('ok is true exactly when errCode is 0', () => {
     for (const errCode of [0, -1, 9300532, -604102, UNKNOWN_ERRCODE, 12345]) {
       expect(envelopeForErrCode(errCode, 'x').ok).toBe(errCode === 0);

@@ -1,19 +1,19 @@
 /**
- * The getBindings runner with scripted reads and a virtual clock: concurrency, retries, the time
+ * getBindings through runOperation with scripted reads and a virtual clock: concurrency, retries, the time
  * budget, partial failures, refusals and the audit line.
  */
 import type { AuditLine } from '../../core/audit';
 import type { CallerIdentity } from '../../core/authorisation';
-import { runOperation, type RunnerDeps } from '../../core/runner';
+import { runOperation, type RunnerDeps } from '../../core/run-operation';
 
-/** getBindings through the runner, its envelope typed as the page reads it. */
+/** getBindings through runOperation, its envelope typed as the page reads it. */
 async function runBindings(event: unknown, deps: RunnerDeps<ReadRequest>): Promise<Envelope<BindingsData>> {
   return (await runOperation(getBindingsOperation, event, deps)) as Envelope<BindingsData>;
 }
 
 /** The WeChat context a caller identity comes from. */
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
-import { getBindingsOperation, type ReadRequest } from '../../core/get-bindings';
+import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
 import type { BindingsData, BindingsPart } from '../../miniprogram/shared/bindings';
 import type { Envelope } from '../../core/envelope';
 import { sdkError, type ScriptedAnswer } from '../support/scripted-deps';
@@ -31,7 +31,7 @@ const OK_ANSWERS: Record<BindingsPart, Record<string, unknown>> = {
 function scripted(script: Script = {}, options: { caller?: CallerIdentity; env?: Record<string, string> } = {}) {
   let clock = 0;
   const reads: BindingsPart[] = [];
-  /** Reads started before any answered: the runner must not wait for one before starting the next. */
+  /** Reads started before any answered: runOperation must not wait for one before starting the next. */
   let inFlight = 0;
   let maxInFlight = 0;
   const logs: string[] = [];
@@ -63,7 +63,7 @@ function scripted(script: Script = {}, options: { caller?: CallerIdentity; env?:
   return { deps, reads, logs, audit: () => logs.map((line) => JSON.parse(line) as AuditLine), maxInFlight: () => maxInFlight };
 }
 
-describe('getBindings through the runner', () => {
+describe('getBindings through runOperation', () => {
   test('all three parts, read concurrently, ok, with the caller marked and one audit line', async () => {
     const h = scripted();
     const envelope = await runBindings({}, h.deps);

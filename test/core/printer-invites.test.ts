@@ -1,11 +1,11 @@
 /**
- * Printer invites through the pure runner: minting (admins with an OPENID only), accepting (any
+ * Printer invites through runOperation: minting (admins with an OPENID only), accepting (any
  * caller with an OPENID binds themself), the documented order of refusals, and the audit lines,
  * which carry the invite id and never the token.
  */
 import fc from 'fast-check';
-import { routeUpdatePrinterEvent } from '../../core/printer-invites';
-import { runOperation } from '../../core/runner';
+import { routeUpdatePrinterEvent } from '../../core/operations/printer-invites';
+import { runOperation } from '../../core/run-operation';
 import { ADMIN_OPENID, scriptedDeps, type ScriptedCaller } from '../support/scripted-deps';
 
 const SECRET = 'invite-secret-for-the-core-tests-0123456789';

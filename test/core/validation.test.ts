@@ -1,4 +1,5 @@
-import { FIELD_LIMITS, validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
+import { validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
+import { FIELD_LIMITS } from '../../miniprogram/shared/field-rules';
 
 const account = { type: 'bind', bizId: 'shop-001', deliveryId: 'YUNDA', password: 'p@ss word 1' };
 

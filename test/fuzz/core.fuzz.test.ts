@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { CATALOGUE } from '../../core/catalogue';
-import { runOperation } from '../../core/runner';
-import { bindAccountOperation, updatePrinterOperation } from '../../core/logistics-operations';
+import { bindAccountOperation } from '../../core/operations/bind-account';
+import { updatePrinterOperation } from '../../core/operations/update-printer';
+import { runOperation } from '../../core/run-operation';
 import { validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core/validation';
 import { events, secretsIn, validBind, validPrinter } from '../support/event-arbitraries';
 import { expectEnvelope } from '../support/envelope-shape';
@@ -26,7 +27,7 @@ const callers: fc.Arbitrary<ScriptedCaller> = fc.oneof(
   fc.constant({ openid: `${ADMIN_OPENID} `, source: 'wx_client' }),
 );
 
-/** SDK outcomes; their texts quote the password the call was given, to prove it is scrubbed. */
+/** SDK outcomes; their texts quote the password the call was given, to prove no such text is placed. */
 const QUOTED_PASSWORD = '$PASSWORD';
 const sdkAnswers: fc.Arbitrary<ScriptedAnswer[]> = fc.array(
   fc.oneof(

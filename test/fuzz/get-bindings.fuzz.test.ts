@@ -6,12 +6,13 @@
  */
 import fc from 'fast-check';
 import type { CallerIdentity } from '../../core/authorisation';
-import { runOperation, type OpenapiResult, type RunnerDeps } from '../../core/runner';
+import type { CallResult } from '../../core/call-engine';
+import { runOperation, type RunnerDeps } from '../../core/run-operation';
 
 /** The WeChat context a caller identity comes from. */
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
-import { validateGetBindingsEvent } from '../../core/bindings-answers';
-import { getBindingsOperation, type ReadRequest } from '../../core/get-bindings';
+import { validateGetBindingsEvent } from '../../core/validation';
+import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
 import { BINDINGS_PARTS, type BindingsPart } from '../../miniprogram/shared/bindings';
 import { expectEnvelope } from '../support/envelope-shape';
 import { withOwnKeys } from '../support/event-arbitraries';
@@ -68,7 +69,7 @@ test(`${RUNS} generated events, callers and answers keep every invariant`, async
           const next = answers[reads.length % answers.length];
           reads.push(part);
           if (typeof next === 'object' && next !== null && 'throws' in next) throw (next as { throws: unknown }).throws;
-          return next as OpenapiResult;
+          return next as CallResult;
         },
         log: (line) => logs.push(line),
         now: () => 0,

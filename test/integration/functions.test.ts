@@ -4,7 +4,7 @@
  */
 import { describeErrCode, entryForCode } from '../../core/catalogue';
 import type { Envelope } from '../../core/envelope';
-import { DEFAULT_RETRY_POLICY } from '../../core/retry';
+import { DEFAULT_RETRY_POLICY } from '../../core/retry-policy';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import type { WarmFunction } from '../../localcloud/invoke';
 import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS, STRANGER } from './support/harness';
@@ -97,7 +97,8 @@ describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => 
     expect(cloud.state().boundAccounts).toContainEqual({ deliveryId: 'YUNDA', bizId: 'fn-yunda' });
     const again = await call(accounts, { type: 'bind', ...YUNDA });
     expectEnvelope(again, 'ALREADY_BOUND');
-    expect(again.errMsg).toBe('openapi.logistics.bindAccount:fail account already bound');
+    // The call carried a password: its errMsg holds no outside text (issue 18 item 3).
+    expect(again.errMsg).toBe('openapi.logistics.bindAccount:fail errcode 9300529 ALREADY_BOUND (outside text withheld: the call carried a password)');
     expectEnvelope(await call(accounts, { type: 'unbind', deliveryId: 'YUNDA', bizId: 'fn-yunda' }), 'OK');
     expectEnvelope(await call(accounts, { type: 'unbind', deliveryId: 'YUNDA', bizId: 'fn-yunda' }), 'BIZ_ID_NOT_FOUND');
     expect(cloud.requests().map((request) => request.params)).toEqual([

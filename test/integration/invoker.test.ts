@@ -3,7 +3,7 @@
  * crosses the process boundary, what the function sees of its environment, and that a function
  * which throws, hangs, crashes or fails to load is reported rather than hanging the caller.
  */
-import { functionEnvironment, invokeFunction, startWarmFunction } from '../../localcloud/invoke';
+import { functionEnvironment, invokeFunction, MAX_RESULT_BYTES, startWarmFunction } from '../../localcloud/invoke';
 import { SLOW_TEST_MS, tempFunctionsDir, writeFunction } from './support/harness';
 
 jest.setTimeout(SLOW_TEST_MS);
@@ -46,6 +46,19 @@ test('undefined comes back as null; a result that is not JSON is the function\'s
     status: 'threw',
     error: { name: 'SerializationError' },
   });
+});
+
+test('issue 18 item 6: a result over the platform\'s 1 MB is refused, as the platform would; one just under it returns', async () => {
+  const warm = await startWarmFunction({ functionDir: fn('sized', `return 'x'.repeat(event.chars);`), cloudUrl: CLOUD_URL });
+  try {
+    // The JSON of a string of n plain characters is n + 2 bytes.
+    expect(await warm.invoke({ chars: MAX_RESULT_BYTES - 2 })).toMatchObject({ status: 'returned' });
+    const over = await warm.invoke({ chars: MAX_RESULT_BYTES - 1 });
+    expect(over).toMatchObject({ status: 'crashed', exitCode: null, signal: null });
+    expect(over.status === 'crashed' && over.reason).toMatch(/^result too large: 1000001 bytes/);
+  } finally {
+    await warm.close();
+  }
 });
 
 test('a thrown error is reported with its errCode and errMsg', async () => {

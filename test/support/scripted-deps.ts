@@ -1,12 +1,13 @@
 /**
- * RunnerDeps for the pure runner with a scripted openapi and a virtual clock: each attempt's
+ * RunnerDeps for runOperation with a scripted openapi and a virtual clock: each attempt's
  * answer (resolve, throw or hang) comes from the script; sleeps advance the clock at once. The real
  * SDK is exercised in test/integration against the local cloud.
  */
 import type { AuditLine } from '../../core/audit';
-import type { OpenapiResult, RunnerDeps } from '../../core/runner';
+import type { CallResult } from '../../core/call-engine';
+import type { RunnerDeps } from '../../core/run-operation';
 
-export type ScriptedAnswer = OpenapiResult | { throws: unknown } | 'hang';
+export type ScriptedAnswer = CallResult | { throws: unknown } | 'hang';
 
 export const ADMIN_OPENID = 'oAdmin';
 
@@ -33,7 +34,7 @@ export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: Scri
     call: async (params) => {
       calls.push(params);
       const answer = answers[calls.length - 1] ?? { errCode: 0, errMsg: 'ok' };
-      if (answer === 'hang') return new Promise<OpenapiResult>(() => undefined);
+      if (answer === 'hang') return new Promise<CallResult>(() => undefined);
       if ('throws' in answer) throw answer.throws;
       return answer;
     },

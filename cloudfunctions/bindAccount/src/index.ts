@@ -1,8 +1,8 @@
 /** bindAccount: binds or unbinds a courier (carrier) account. Only the SDK wiring lives here. */
 import cloud = require('wx-server-sdk');
-import { createMain } from '../../../core/runner';
-import { bindAccountOperation } from '../../../core/logistics-operations';
-import { sdkRequestTimeoutMs } from '../../../core/retry';
+import { createMain } from '../../../core/node-main';
+import { bindAccountOperation } from '../../../core/operations/bind-account';
+import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 
 // The SDK reads `timeout` (ms, per request) and takes DYNAMIC_CURRENT_ENV (a symbol) as the
 // function's own env; its typings know neither, hence the cast.

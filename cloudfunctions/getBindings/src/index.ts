@@ -4,9 +4,9 @@
  */
 import cloud = require('wx-server-sdk');
 import type { BindingsPart } from '../../../miniprogram/shared/bindings';
-import { getBindingsOperation } from '../../../core/get-bindings';
-import { sdkRequestTimeoutMs } from '../../../core/retry';
-import { createMain } from '../../../core/runner';
+import { createMain } from '../../../core/node-main';
+import { getBindingsOperation } from '../../../core/operations/get-bindings';
+import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 
 // The SDK reads `timeout` (ms, per request) and takes DYNAMIC_CURRENT_ENV (a symbol) as the
 // function's own env; its typings know neither, hence the cast.

@@ -1,11 +1,11 @@
 /**
  * updatePrinter: binds or unbinds a person allowed to print waybills, and mints and accepts printer
- * invites (core/printer-invites.ts). Only the SDK wiring lives here.
+ * invites (core/operations/printer-invites.ts). Only the SDK wiring lives here.
  */
 import cloud = require('wx-server-sdk');
-import { createMain } from '../../../core/runner';
-import { routeUpdatePrinterEvent } from '../../../core/printer-invites';
-import { sdkRequestTimeoutMs } from '../../../core/retry';
+import { createMain } from '../../../core/node-main';
+import { routeUpdatePrinterEvent } from '../../../core/operations/printer-invites';
+import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 
 // The SDK reads `timeout` (ms, per request) and takes DYNAMIC_CURRENT_ENV (a symbol) as the
 // function's own env; its typings know neither, hence the cast.

@@ -1,4 +1,5 @@
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, readRetryPolicy, sdkRequestTimeoutMs, type RetryPolicy } from '../../core/retry';
+import { backoffDelayMs } from '../../core/call-engine';
+import { DEFAULT_RETRY_POLICY, readRetryPolicy, sdkRequestTimeoutMs, type RetryPolicy } from '../../core/retry-policy';
 
 function policyOf(env: Record<string, string | undefined>): Readonly<RetryPolicy> {
   const reading = readRetryPolicy(env);

@@ -1,5 +1,5 @@
 /**
- * getBindings as an operation of the runner (core/runner.ts): the same checks as every function
+ * getBindings as an operation (core/operation.ts): the same checks as every function
  * (caller identity → admins → configuration → event), then the requested parts read concurrently,
  * each with the retry policy inside the one time budget, composed into one envelope keyed by part.
  *
@@ -7,11 +7,12 @@
  * failure of its part — READ_TIMEOUT when the budget runs out, otherwise the last attempt's own
  * failure — never OUTCOME_UNKNOWN.
  */
-import type { BindingsData, BindingsPart, PartFailure } from '../miniprogram/shared/bindings';
-import { MalformedAnswer, normalisePart, PART_APIS, validateGetBindingsEvent } from './bindings-answers';
-import { ProjectCode } from './catalogue';
-import { successEnvelope, type Envelope } from './envelope';
-import type { ComposedOperation, OpenapiCall } from './runner';
+import type { BindingsData, BindingsPart, PartFailure } from '../../miniprogram/shared/bindings';
+import { normalisePart, PART_APIS } from '../bindings-answers';
+import { openapiCall, type Call } from '../call-engine';
+import { successEnvelope, type Envelope } from '../envelope';
+import type { Operation } from '../operation';
+import { validateGetBindingsEvent } from '../validation';
 
 const FN = 'getBindings';
 
@@ -25,26 +26,10 @@ export interface GetBindingsParams {
   callerOpenid?: string;
 }
 
-/** One part's read. A malformed answer is thrown with its own errCode, so the runner reads it as a final failure. */
-function readOf(part: BindingsPart): OpenapiCall<ReadRequest> {
-  const api = `openapi.logistics.${PART_APIS[part]}`;
-  return {
-    name: PART_APIS[part],
-    effect: 'read',
-    secrets: () => [],
-    settledByEarlierAttempt: () => false,
-    dataOf: (result) => {
-      try {
-        return normalisePart(part, result);
-      } catch (malformed) {
-        if (!(malformed instanceof MalformedAnswer)) throw malformed;
-        throw { errCode: ProjectCode.MALFORMED_ANSWER, errMsg: `${api}:fail malformed answer: ${malformed.reason}` };
-      }
-    },
-  };
-}
+/** One part's read; a malformed answer (MalformedAnswer thrown by the normaliser) fails that part. */
+const readOf = (part: BindingsPart): Call<ReadRequest> => openapiCall(PART_APIS[part], { effect: 'read', dataOf: (result) => normalisePart(part, result) });
 
-const PART_READS: Readonly<Record<BindingsPart, OpenapiCall<ReadRequest>>> = {
+const PART_READS: Readonly<Record<BindingsPart, Call<ReadRequest>>> = {
   accounts: readOf('accounts'),
   printers: readOf('printers'),
   carriers: readOf('carriers'),
@@ -67,8 +52,8 @@ function bindingsEnvelope(parts: readonly BindingsPart[], envelopes: readonly En
   return { ok: false, errCode, errMsg, code, message, retryable, data: data as BindingsData };
 }
 
-export const getBindingsOperation: ComposedOperation<GetBindingsParams, ReadRequest> = {
-  name: FN,
+export const getBindingsOperation: Operation<GetBindingsParams, ReadRequest> = {
+  functionName: FN,
   validate: (event, caller) => {
     const checked = validateGetBindingsEvent(event);
     if (!checked.ok) return checked;

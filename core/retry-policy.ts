@@ -7,7 +7,8 @@
  * only started when enough budget is left for it to finish. The SDK's own request timeout is set
  * below the budget, so one hung request cannot use it all.
  *
- * What is transient is the catalogue's `retryable` flag (one place for that fact).
+ * What is transient is the catalogue's `retryable` flag (one place for that fact); the retries and
+ * the backoff themselves are the call engine's (core/call-engine.ts).
  */
 import { refusalEnvelope, type Envelope } from './envelope';
 
@@ -118,11 +119,4 @@ export function configurationRefusal(fn: string, reading: Extract<PolicyReading,
 export function sdkRequestTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
   const reading = readRetryPolicy(env);
   return reading.ok ? reading.policy.requestTimeoutMs : DEFAULT_RETRY_POLICY.requestTimeoutMs;
-}
-
-/** The pause before retry number `retry` (1 for the second attempt); `random` is in [0, 1). */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, random: number): number {
-  const base = policy.baseDelayMs * 2 ** (retry - 1);
-  const jitter = base * policy.jitterRatio * (2 * random - 1);
-  return Math.max(0, Math.round(base + jitter));
 }

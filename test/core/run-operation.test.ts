@@ -1,15 +1,21 @@
 /**
- * The operation runner with a scripted openapi: each test says what the "SDK" answers or throws on
- * each attempt, and checks the envelope, the attempts made and the audit line.
+ * Operations run through the check pipeline and the call engine, with a scripted openapi: each
+ * test says what the "SDK" answers or throws on each attempt, and checks the envelope, the
+ * attempts made and the audit line.
  */
-import { runOperation } from '../../core/runner';
-import { bindAccountOperation, updatePrinterOperation } from '../../core/logistics-operations';
+import { oneCallOperation } from '../../core/operation';
+import { bindAccountCall, bindAccountOperation } from '../../core/operations/bind-account';
+import { updatePrinterOperation } from '../../core/operations/update-printer';
+import { runOperation } from '../../core/run-operation';
 import { ADMIN_OPENID, scriptedDeps, sdkError } from '../support/scripted-deps';
 
 const ADMIN = ADMIN_OPENID;
 const PASSWORD = 'S3cret-pass';
 const bindEvent = { type: 'bind', bizId: 'shop-001', deliveryId: 'YUNDA', password: PASSWORD };
 const harness = scriptedDeps;
+/** The only errMsg of a failed call that carried a password: built from the API, the errcode and our code. */
+const PASSWORD_CALL_TEXT = (errCode: number, code: string) =>
+  `openapi.logistics.bindAccount:fail errcode ${errCode} ${code} (outside text withheld: the call carried a password)`;
 
 describe('runOperation', () => {
   test('success: one call with exactly the documented params, an ok envelope and one audit line', async () => {
@@ -89,7 +95,7 @@ describe('runOperation', () => {
     const envelope = await runOperation(bindAccountOperation, bindEvent, h.deps);
     expect(envelope).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN', retryable: true });
     expect(envelope.errMsg).toBe(
-      'bindAccount:fail outcome unknown: attempt 1 may have reached WeChat without an answer; attempt 3: openapi.logistics.bindAccount:fail errcode -604102',
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -604102 CLOUD_CALL_TIMEOUT; attempt 2 got errcode -604102 CLOUD_CALL_TIMEOUT; attempt 3 got errcode -604102 CLOUD_CALL_TIMEOUT',
     );
     expect(h.calls).toHaveLength(3);
   });
@@ -139,7 +145,7 @@ describe('runOperation', () => {
     const h = harness([sdkError(9300531, `openapi.logistics.bindAccount:fail wrong password ${PASSWORD} for shop-001`)]);
     const envelope = await runOperation(bindAccountOperation, bindEvent, h.deps);
     expect(envelope.code).toBe('WRONG_ACCOUNT_OR_PASSWORD');
-    expect(envelope.errMsg).toContain('******');
+    expect(envelope.errMsg).toBe(PASSWORD_CALL_TEXT(9300531, 'WRONG_ACCOUNT_OR_PASSWORD'));
     expect(JSON.stringify(envelope)).not.toContain(PASSWORD);
     expect(h.logs.join('\n')).not.toContain(PASSWORD);
   });
@@ -229,7 +235,8 @@ describe('issue 12 item 2: a write that may have reached WeChat without an answe
 });
 
 describe('a read operation (no effect): no answer is a plain retryable failure', () => {
-  const readOperation = { ...bindAccountOperation, name: 'someRead', effect: 'read' as const };
+  const readCall = { ...bindAccountCall, displayName: 'openapi.logistics.someRead', effect: 'read' as const };
+  const readOperation = oneCallOperation({ ...bindAccountOperation }, readCall);
 
   test('timeouts on every attempt: the plain code', async () => {
     const timeout = httpLayerError('request timeout');
@@ -249,7 +256,7 @@ describe('a read operation (no effect): no answer is a plain retryable failure',
   });
 
   test("a read's answer reaches the envelope's data through the operation's dataOf", async () => {
-    const reading = { ...readOperation, dataOf: (result: Record<string, unknown>) => ({ count: result.count }) };
+    const reading = oneCallOperation({ ...bindAccountOperation }, { ...readCall, dataOf: (result: Record<string, unknown>) => ({ count: result.count }) });
     const h = harness([{ errCode: 0, errMsg: 'openapi.logistics.getAllAccount:ok', count: 2 }]);
     expect(await runOperation(reading, bindEvent, h.deps)).toMatchObject({ ok: true, data: { count: 2 } });
   });
@@ -295,5 +302,67 @@ describe('issue 12 item 1: nothing is scrubbed after it is built', () => {
     const envelope = await runOperation(bindAccountOperation, { ...bindEvent, password }, h.deps);
     expect(envelope.errMsg).toBe('openapi.logistics.bindAccount:ok');
     expect(h.audit()).toEqual([expect.objectContaining({ audit: 'logistics', fn: 'bindAccount', caller: ADMIN, target: { deliveryId: 'YUNDA', bizId: 'shop-001' } })]);
+  });
+});
+
+describe('issue 18', () => {
+  const sfBind = { type: 'bind', bizId: 'shop-002', deliveryId: 'SF' };
+  const buffer = (contentType: string) => ({ errCode: 0, errMsg: 'openapi.logistics.bindAccount:ok', contentType, buffer: Buffer.from('<html></html>') });
+  const text = { errCode: 0, errMsg: 'openapi.logistics.bindAccount:ok', result: 'ok' };
+
+  test.each([
+    ['a buffer answer (a content type the SDK does not read as JSON)', buffer('text/html')],
+    ['a buffer answer with no content type (an empty HTTP 200 body)', buffer('')],
+    ['a text answer (text/plain that is not JSON)', text],
+  ])('items 1, 2: %s is no answer: a write on every attempt is OUTCOME_UNKNOWN, a read MALFORMED_ANSWER at once', async (_what, answer) => {
+    const write = harness([answer, answer, answer]);
+    expect(await runOperation(bindAccountOperation, sfBind, write.deps)).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN' });
+    expect(write.calls).toHaveLength(3);
+    const settled = harness([answer, { errCode: 0, errMsg: 'openapi.logistics.bindAccount:ok' }]);
+    expect(await runOperation(bindAccountOperation, sfBind, settled.deps)).toMatchObject({ ok: true, code: 'OK' });
+    const read = harness([answer, { errCode: 0 }]);
+    const readOperation = oneCallOperation({ ...bindAccountOperation }, { ...bindAccountCall, effect: 'read' as const });
+    expect(await runOperation(readOperation, sfBind, read.deps)).toMatchObject({ ok: false, code: 'MALFORMED_ANSWER', errCode: -900301, retryable: false });
+    expect(read.calls).toHaveLength(1);
+  });
+
+  test('item 3: a call that carried a password places no outside text, whatever the failure', async () => {
+    const answers = [sdkError(-501007, `[INVALID_PARAM] ${PASSWORD.split('').reverse().join('')}`), { errCode: 9300531, errMsg: 'odd resolve' }, { throws: new Error(PASSWORD.slice(2)) }];
+    const codes = [
+      [-501007, 'CLOUD_INVALID_PARAM'],
+      [9300531, 'WRONG_ACCOUNT_OR_PASSWORD'],
+    ] as const;
+    for (const [index, answer] of answers.entries()) {
+      const h = harness([answer]);
+      const envelope = await runOperation(bindAccountOperation, bindEvent, h.deps);
+      const [errCode, code] = codes[index] ?? [];
+      if (errCode !== undefined) expect(envelope.errMsg).toBe(PASSWORD_CALL_TEXT(errCode, code!));
+      else expect(envelope.errMsg).toBe('openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got a failure without an errcode');
+    }
+    // Without a password, WeChat's text stays (frame kept, at most 512 characters of it).
+    const h = harness([sdkError(9300531, 'openapi.logistics.bindAccount:fail check the customer code')]);
+    expect(await runOperation(bindAccountOperation, sfBind, h.deps)).toMatchObject({ errMsg: 'openapi.logistics.bindAccount:fail check the customer code' });
+  });
+
+  test('item 5: an answer in our -900xxx range is an unknown code, its number kept', async () => {
+    for (const answer of [sdkError(-900102), { errCode: -900102, errMsg: 'x' }]) {
+      const h = harness([answer]);
+      expect(await runOperation(bindAccountOperation, sfBind, h.deps)).toMatchObject({ ok: false, errCode: -900102, code: 'UNKNOWN_ERROR' });
+    }
+    const h = harness([sdkError(-900201)]);
+    expect(await runOperation(bindAccountOperation, sfBind, h.deps)).toMatchObject({ errCode: -900201, code: 'UNKNOWN_ERROR', retryable: false });
+    expect(h.calls).toHaveLength(1);
+  });
+
+  test('item 7: the unknown outcome says what each attempt got; a call without a password adds the last outside text', async () => {
+    const timeout = httpLayerError('request timeout');
+    const h = harness([sdkError(-1, 'openapi.logistics.bindAccount:fail system error'), timeout, sdkError(-1, 'openapi.logistics.bindAccount:fail system error')]);
+    expect((await runOperation(bindAccountOperation, sfBind, h.deps)).errMsg).toBe(
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got errcode -501001 CLOUD_SYSTEM_ERROR; attempt 3 got errcode -1 WECHAT_SYSTEM_ERROR (last: openapi.logistics.bindAccount:fail system error)',
+    );
+    const budget = harness([sdkError(-1), 'hang'], { env: { LOGISTICS_TIME_BUDGET_MS: '500' } });
+    expect((await runOperation(bindAccountOperation, bindEvent, budget.deps)).errMsg).toBe(
+      'openapi.logistics.bindAccount:fail outcome unknown: attempt 1 got errcode -1 WECHAT_SYSTEM_ERROR; attempt 2 got no answer within the 500 ms time budget',
+    );
   });
 });
