@@ -55,6 +55,16 @@ export interface LocalCloudOptions {
   knownUsers?: readonly string[];
   /** Receives one line per request, password redacted (e.g. console.log for a demo). */
   log?: (line: string) => void;
+  /**
+   * Refuse every request whose Host is not this server's own `127.0.0.1:PORT` (a page in a browser
+   * reaching the port by another name, DNS rebinding). For a cloud a browser could reach (npm run dev).
+   */
+  requireOwnHost?: boolean;
+  /**
+   * A path segment every function URL starts with (`/<prefix>/fn/<name>`); requests without it are
+   * refused. Unguessable, it keeps a cross-site multipart POST (which needs no CORS) out.
+   */
+  pathPrefix?: string;
 }
 
 /** What became of a request. */
@@ -124,6 +134,11 @@ export interface LocalCloud {
   seedAccounts(records: ReadonlyArray<AccountRef & Partial<AccountRecord>>): void;
   /** Makes openids known as users of the mini program (updatePrinter answers 40003 for others). */
   addKnownUsers(openids: readonly string[]): void;
+  /**
+   * Calls `listener` with each request (redacted) when it is logged and again when it is answered;
+   * returns the unsubscribe.
+   */
+  onRequest(listener: (request: CloudRequest) => void): () => void;
   /** Stops the server and ends every socket, hanging requests included. */
   close(): Promise<void>;
 }
@@ -252,9 +267,11 @@ function decodedOrUndefined(text: string | undefined): string | undefined {
   }
 }
 
-async function parseCloudCall(request: http.IncomingMessage): Promise<Parsed> {
-  const pathname = pathOf(request.url);
-  if (pathname === undefined) return { ok: false, functionName: '', apiName: '', reason: 'request target is not a URL' };
+async function parseCloudCall(request: http.IncomingMessage, pathPrefix: string): Promise<Parsed> {
+  const target = pathOf(request.url);
+  if (target === undefined) return { ok: false, functionName: '', apiName: '', reason: 'request target is not a URL' };
+  if (!target.startsWith(pathPrefix)) return { ok: false, functionName: '', apiName: '', reason: 'path outside the function URLs' };
+  const pathname = target.slice(pathPrefix.length);
   const matched = FUNCTION_PATH.exec(pathname);
   const functionName = matched?.[1] ?? '';
   const callerOpenid = decodedOrUndefined(matched?.[2]);
@@ -305,6 +322,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing: Promise<void> | undefined;
+  const listeners = new Set<(request: CloudRequest) => void>();
+  const notify = (request: CloudRequest) => {
+    for (const listener of listeners) listener(redactRequest(request));
+  };
+  const pathPrefix = options.pathPrefix === undefined ? '' : `/${encodeURIComponent(options.pathPrefix)}`;
+  let ownHost = '';
 
   /** The normal answer: permission, then the API's rules (which change the state). */
   async function normalOutcome(functionName: string, apiName: string, params: Record<string, unknown>): Promise<{ outcome: RequestOutcome; applied: boolean }> {
@@ -347,7 +370,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
 
   function respond(response: http.ServerResponse, outcome: RequestOutcome, request?: CloudRequest): void {
-    if (outcome.kind !== 'hung' && request !== undefined) request.answeredAt = clock();
+    if (outcome.kind !== 'hung' && request !== undefined) {
+      request.answeredAt = clock();
+      notify(request);
+    }
     switch (outcome.kind) {
       case 'answered':
         return send(response, 200, 'application/octet-stream', encodeWeChatAnswer({ errcode: outcome.errcode, errmsg: outcome.errmsg, ...outcome.fields }));
@@ -375,12 +401,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const request: CloudRequest = { seq: ++seq, ...entry };
     log.push(request);
     options.log?.(`[localcloud] ${formatRequest(request)}`);
+    if (entry.outcome.kind === 'hung' || entry.fault === 'slow') notify(request);
     return request;
   }
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const receivedAt = clock();
-    const parsed = await parseCloudCall(request);
+    if (options.requireOwnHost && request.headers.host !== ownHost) {
+      // Not logged: nothing of a foreign page's request is the cloud's business.
+      return send(response, 403, 'text/plain', Buffer.from('forbidden: Host'));
+    }
+    const parsed = await parseCloudCall(request, pathPrefix);
     if (!parsed.ok) {
       const outcome: RequestOutcome = { kind: 'rejected', reason: parsed.reason };
       const logged = record({ functionName: parsed.functionName, apiName: parsed.apiName, params: {}, applied: false, outcome, receivedAt });
@@ -435,6 +466,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('local cloud has no TCP address');
   const url = `http://127.0.0.1:${address.port}`;
+  ownHost = `127.0.0.1:${address.port}`;
 
   const matches = (request: CloudRequest, filter: RequestFilter) =>
     (filter.functionName === undefined || request.functionName === filter.functionName) &&
@@ -443,7 +475,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   return {
     url,
     port: address.port,
-    functionUrl: (functionName) => `${url}/fn/${encodeURIComponent(functionName)}`,
+    functionUrl: (functionName) => `${url}${pathPrefix}/fn/${encodeURIComponent(functionName)}`,
     faults,
     requests: (filter = {}) =>
       log
@@ -460,6 +492,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     rejectReview: (account, reason) => rejectReview(logistics, account, reason),
     seedAccounts: (records) => seedAccounts(logistics, records),
     addKnownUsers: (openids) => addKnownUsers(logistics, openids),
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: () => {
       closing ??= (async () => {
         for (const timer of timers) clearTimeout(timer);

@@ -34,6 +34,7 @@ import { BUILTIN_GLUE, builtinsFromWeui } from './browser/builtins-css';
 import { PAGE_STATES_TEST, runPageStates } from './page-states-run';
 import { checkReport } from './check-report';
 import { ensureSideInstall } from './side-install';
+import { sheetsFor, type Sheet } from './browser/page-sheets';
 import { PAGE_STATES } from '../test/page/support/page-states';
 
 const REPO = path.resolve(__dirname, '..');
@@ -41,8 +42,6 @@ const SIDE_DIR = path.join(__dirname, 'browser');
 const MINIPROGRAM_ROOT = path.join(REPO, 'miniprogram');
 const DOCS_DIR = path.join(REPO, 'docs', 'screenshots');
 const MANIFEST = 'states.json';
-/** j-component's class prefix for the rendered page (its tag name), which wcsc's suffix marks stand for. */
-const PAGE_CLASS_PREFIX = 'main--';
 const VIEWPORT = { width: 375, height: 667, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 // The few puppeteer-core calls used, typed by hand so type-checking needs no side install.
@@ -113,35 +112,6 @@ function documentFor(body: string, builtinsCss: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>${BUILTIN_GLUE}\n${builtinsCss}</style></head><body>${body}</body></html>`;
-}
-
-interface Sheet {
-  /** Relative to the mini program root, as wcsc names it. */
-  readonly file: string;
-  readonly prefix: string;
-}
-
-/**
- * The WXSS a page is shown with: app.wxss, the page's own, and each custom component's it uses
- * (recursively), each with the class prefix j-component gives it (its tag name and "--"; the
- * page's is main--). Files that do not exist are left out.
- */
-function sheetsFor(root: string, page: string): Sheet[] {
-  const sheets: Sheet[] = [{ file: 'app.wxss', prefix: '' }];
-  const seen = new Set<string>();
-  const visit = (component: string, prefix: string) => {
-    if (seen.has(`${component}|${prefix}`)) return;
-    seen.add(`${component}|${prefix}`);
-    sheets.push({ file: `${component}.wxss`, prefix });
-    const jsonFile = path.join(root, `${component}.json`);
-    const json = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> }) : {};
-    for (const [tag, target] of Object.entries(json.usingComponents ?? {})) {
-      const resolved = target.startsWith('/') ? target.slice(1) : path.posix.join(path.posix.dirname(component), target);
-      visit(path.posix.normalize(resolved), `${tag}--`);
-    }
-  };
-  visit(page, PAGE_CLASS_PREFIX);
-  return sheets.filter((sheet) => fs.existsSync(path.join(root, sheet.file)));
 }
 
 async function applyWxss(page: BrowserPage, wcsc: string, sheets: readonly Sheet[]): Promise<void> {
