@@ -24,7 +24,6 @@
  *   npm run screenshots [-- --out <dir>]      (default: docs/screenshots)
  *   npm run screenshots -- --verify
  */
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -34,6 +33,7 @@ import { BUILTIN_GLUE, builtinsFromWeui } from './browser/builtins-css';
 import { PAGE_STATES_TEST, runPageStates } from './page-states-run';
 import { checkReport } from './check-report';
 import { ensureSideInstall } from './side-install';
+import { underCi, whatIsMissing } from './browser/chromium';
 import { sheetsFor, type Sheet } from './browser/page-sheets';
 import { PAGE_STATES } from '../test/page/support/page-states';
 
@@ -69,30 +69,6 @@ interface InPage {
 }
 const { insertWxss, contentHeight, fontsReady, layoutProblems } = require(path.join(__dirname, 'browser', 'in-page')) as InPage;
 
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-/** Why the browser check cannot run here, or undefined when it can. */
-function whatIsMissing(): { browser?: string; missing?: string } {
-  const given = process.env.CHROME_PATH;
-  if (given && !fs.existsSync(given)) return { missing: `CHROME_PATH is ${given}, which does not exist` };
-  const browser = given || ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map(onPath).find(Boolean);
-  if (!browser) return { missing: 'no Chromium (set CHROME_PATH, or install it: apt-get install chromium fonts-noto-cjk)' };
-  const fonts = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
-  if (fonts.status !== 0 || !fonts.stdout.trim()) return { browser, missing: 'no Chinese fonts, the page would show empty boxes (install them: apt-get install fonts-noto-cjk)' };
-  return { browser };
-}
-
 /** Renders every state in miniprogram-simulate and collects its DOM as <state>.html. */
 function snapshotStates(dir: string): void {
   const run = runPageStates({ PAGE_MINIPROGRAM_ROOT: '', PAGE_SNAPSHOT_DIR: dir });
@@ -122,12 +98,6 @@ async function applyWxss(page: BrowserPage, wcsc: string, sheets: readonly Sheet
 async function fitToContent(page: BrowserPage): Promise<void> {
   const height = await page.evaluate(contentHeight);
   await page.setViewport({ ...VIEWPORT, height: Math.max(VIEWPORT.height, height) });
-}
-
-/** CI=true (any value but empty, 0 or false), as CI sets it. */
-function underCi(): boolean {
-  const ci = (process.env.CI ?? '').trim().toLowerCase();
-  return ci !== '' && ci !== '0' && ci !== 'false';
 }
 
 export interface ManifestEntry {
