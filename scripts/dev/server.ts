@@ -57,6 +57,11 @@ class HttpError extends Error {
   }
 }
 
+/** A request's path without its query (which may hold a token), for the log. */
+function pathOnly(target: string | undefined): string {
+  return (target ?? '/').split('?')[0]!.slice(0, 200);
+}
+
 function sameSecret(given: string | undefined, token: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -264,6 +269,7 @@ export async function startDevServer(options: { cloud: DevCloud; port?: number; 
     handle(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) options.log?.(`dev server: ${(error as Error).stack ?? String(error)}`);
+      else if (status === 403) options.log?.(`dev server: refused ${request.method} ${pathOnly(request.url)} from ${request.headers.origin ?? 'no Origin'}: ${(error as Error).message}`);
       if (!response.headersSent) sendJson(response, status, { error: error instanceof Error ? error.message : String(error) });
     });
   });
@@ -279,6 +285,7 @@ export async function startDevServer(options: { cloud: DevCloud; port?: number; 
   server.on('upgrade', (request, socket, head) => {
     const refused = refusal(request) ?? (new URL(request.url ?? '/', ownOrigin()).pathname === '/api/live' ? undefined : 'no such WebSocket');
     if (refused) {
+      options.log?.(`dev server: refused WebSocket ${pathOnly(request.url)} from ${request.headers.origin ?? 'no Origin'}: ${refused}`);
       socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${refused}`);
       return;
     }

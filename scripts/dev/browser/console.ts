@@ -126,7 +126,7 @@ function callerName(openid: string | undefined): string {
 
 // ---- layout ----
 
-const phone = el('iframe', { id: 'phone', title: '小程序页面', src: 'about:blank' });
+const phone = el('iframe', { id: 'phone', name: 'phone', title: '小程序页面', src: 'about:blank' });
 const phoneCaption = el('div', { class: 'phone__caption', id: 'phone-caption' });
 const liveStatus = el('span', { class: 'status', id: 'live-status' }, '连接中…');
 const noticeLine = el('div', { class: 'notice', id: 'notice', role: 'status' });
