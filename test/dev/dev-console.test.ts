@@ -4,7 +4,7 @@
  * account bound by tapping the page's form, its request seen in the console, the EMS review
  * approved there, the page pulled down to show 已绑定; an invite minted and shared, opened by the
  * staff member, accepted, and the new printer seen by the admin; a fault injected and the page's
- * message for it; reset to the seed; a cross-origin POST and a cross-origin WebSocket from a page
+ * message for it; a confirmation dialog; reset to the seed; a cross-origin POST and a cross-origin WebSocket from a page
  * of another origin refused. Everything is done with clicks and typing, as a developer would.
  *
  * Like the screenshots, it needs Chromium and CJK fonts: without them it prints SKIPPED outside
@@ -252,6 +252,18 @@ if (!runs) {
     await frame.waitForFunction((message: string) => document.querySelector('#result')?.textContent?.includes(message), WAIT, unauthorised);
     await page.click('#tab-requests');
     await page.waitForFunction(() => document.querySelector('#request-log .req--fault') !== null, WAIT);
+  }, SLOW_MS);
+
+  test('a row’s 解绑 asks in a dialog drawn as the phone draws it; 取消 sends nothing', async () => {
+    const frame = phone();
+    const calls = cloud.calls().length;
+    await frame.click('#unbindAccount-0');
+    await frame.waitForSelector('#phone-modal', WAIT);
+    expect(await frame.evaluate(() => document.querySelector('#phone-modal')?.textContent ?? '')).toContain('demo-ems');
+    await frame.click('#modal-cancel');
+    await frame.waitForFunction(() => document.querySelector('#phone-modal') === null, WAIT);
+    expect(cloud.calls()).toHaveLength(calls);
+    expect(cloud.state().accounts.map((account) => account.bizId)).toContain('demo-ems');
   }, SLOW_MS);
 
   test('reset brings the seed back: the page shows no accounts again', async () => {

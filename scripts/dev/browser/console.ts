@@ -144,6 +144,27 @@ function panel(id: string, title: string): HTMLElement {
   panels.append(body);
   return body;
 }
+/**
+ * Puts a panel's new content in, keeping what was typed or chosen in its fields (by id) and the
+ * focus: a panel is redrawn on every change the cloud reports, often while someone is typing.
+ */
+function redraw(target: HTMLElement, ...children: Array<Node | string>): void {
+  const kept = new Map<string, { value: string; checked: boolean }>();
+  for (const field of Array.from(target.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[id], select[id]'))) {
+    if (field instanceof HTMLInputElement && field.type === 'radio') continue;
+    kept.set(field.id, { value: field.value, checked: field instanceof HTMLInputElement && field.checked });
+  }
+  const focused = document.activeElement instanceof HTMLElement && target.contains(document.activeElement) ? document.activeElement.id : '';
+  target.replaceChildren(...children);
+  for (const [id, was] of kept) {
+    const field = target.querySelector<HTMLInputElement | HTMLSelectElement>(`#${CSS.escape(id)}`);
+    if (!field) continue;
+    field.value = was.value;
+    if (field instanceof HTMLInputElement && field.type === 'checkbox') field.checked = was.checked;
+  }
+  if (focused) document.getElementById(focused)?.focus();
+}
+
 function showPanel(id: string): void {
   for (const node of Array.from(panels.children)) (node as HTMLElement).hidden = node.id !== `panel-${id}`;
   for (const node of Array.from(tabs.children)) node.classList.toggle('tab--on', (node as HTMLElement).dataset.panel === id);
@@ -242,7 +263,7 @@ function renderWho(): void {
       ),
     );
   });
-  whoPanel.replaceChildren(
+  redraw(whoPanel,
     el('h2', {}, '你是谁'),
     el('p', { class: 'muted' }, '页面以这个身份调用云函数（getWXContext 的 OPENID）。切换后页面重新打开，每个身份有自己的手机存储。'),
     list,
@@ -404,7 +425,7 @@ function renderData(): void {
   statusSelect.append(el('option', { value: '7' }, '7（微信没有列出的值）'));
   const reason = el('input', { id: 'seed-reason', placeholder: '驳回原因（状态 2 时）', maxlength: '200' });
   const user = el('input', { id: 'seed-user', placeholder: 'OPENID', maxlength: '128' });
-  dataPanel.replaceChildren(
+  redraw(dataPanel,
     el('h2', {}, '快递账号（getAllAccount 列出的记录）'),
     accounts,
     el('h3', {}, '放入一条任意状态的记录'),
@@ -468,7 +489,7 @@ function renderWechat(): void {
   for (const name of APIS) apiSelect.append(el('option', { value: name }, name));
   const times = el('input', { id: 'fault-times', type: 'number', min: '1', max: '100', value: '1' });
   const applied = el('input', { id: 'fault-applied', type: 'checkbox' });
-  wechatPanel.replaceChildren(
+  redraw(wechatPanel,
     el('h2', {}, 'EMS 审核员'),
     reviews,
     el('h2', {}, '故障注入'),
