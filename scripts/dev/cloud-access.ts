@@ -118,6 +118,14 @@ function answerFor(functionName: string, invocation: Invocation): CallAnswer {
   }
 }
 
+/** A JSON-like value with the scrubber applied to every string in it (keys included). */
+function scrubbed(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubbed(item, scrub));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [scrub(key), scrubbed(inner, scrub)]));
+  return value;
+}
+
 export async function startDevCloud(): Promise<DevCloud> {
   let cloud = await makeCloud();
   const listeners = new Set<(event: DevEvent) => void>();
@@ -177,7 +185,7 @@ export async function startDevCloud(): Promise<DevCloud> {
         id: nextCall++,
         functionName,
         caller: openid,
-        event: JSON.parse(scrub(JSON.stringify(event ?? {}))),
+        event: scrubbed(event ?? {}, scrub),
         startedAt: Date.now(),
         requests: [],
       };
@@ -192,7 +200,7 @@ export async function startDevCloud(): Promise<DevCloud> {
       if (running.get(key) === record) running.delete(key);
       const answer = answerFor(functionName, invocation);
       record.finishedAt = Date.now();
-      record.answer = JSON.parse(scrub(JSON.stringify(answer))) as CallAnswer;
+      record.answer = scrubbed(answer, scrub) as CallAnswer;
       record.printed = scrub(fn.output().stdout.slice(printedBefore)).trim();
       emit({ type: 'call', call: record });
       emit({ type: 'changed', what: 'state' });

@@ -137,6 +137,18 @@ describe('the API', () => {
     expect(state.body).toContain('******');
     expect(state.body).not.toContain(password);
   }, SLOW_MS);
+
+  test('a password with quotes and backslashes is redacted too (in the event and in what was printed)', async () => {
+    const password = 'pw"with\\quote\u0001';
+    const body = JSON.stringify({ name: 'bindAccount', data: { type: 'bind', deliveryId: 'ZTO', bizId: 'demo-zto', password }, caller: DEMO_ADMIN_OPENID });
+    await request('/api/call', { method: 'POST', headers: { ...json, 'x-dev-token': token }, body });
+    const state = await request('/api/state', { headers: { 'x-dev-token': token } });
+    const parsed = JSON.parse(state.body) as { calls: Array<{ event: { password?: string }; printed?: string }> };
+    const last = parsed.calls[parsed.calls.length - 1]!;
+    expect(last.event.password).toBe('******');
+    expect(JSON.stringify(parsed)).not.toContain(JSON.stringify(password).slice(1, -1));
+    expect(state.body).not.toContain(password);
+  }, SLOW_MS);
 });
 
 describe('the live WebSocket', () => {
