@@ -14,7 +14,7 @@ import { EJSON } from 'bson';
 import type { Fault } from '../../faults';
 import { redactDeep } from '../../redaction';
 import type { Decoded, GatewayCall, HttpAnswer, RunningService, ServiceAnswer, ServiceContext, ServiceDefinition, ServiceRequest } from '../../service';
-import { documentsFromFile, documentsToFile, documentToWire, InvalidParam, parseObjectField, withServerDates, type Document } from './ejson';
+import { documentsFromFile, documentsToFile, documentToWire, InvalidParam, parseField, parseObjectField, withServerDates, type Document } from './ejson';
 import { COLLECTION_NAME, createCollections, DatabaseError, DatabaseErrorCode } from './store';
 
 export type { Document } from './ejson';
@@ -239,11 +239,23 @@ function startDatabase(options: DatabaseSeed & ServiceContext): RunningService<D
     }
   }
 
-  /** The params as the log shows them: the request's own fields (no tokens), EJSON read, secrets redacted. */
+  /** The params as the log shows them: the request's own fields (no tokens), EJSON texts read (as relaxed EJSON), secrets redacted at any depth. */
   function loggedParams(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    const readable = (value: unknown, field: string): unknown => {
+      if (Array.isArray(value)) return value.map((item, index) => readable(item, `${field}[${index}]`));
+      if (typeof value !== 'string') return value;
+      try {
+        return EJSON.serialize({ value: parseField(value, field, { document: true }) }, { relaxed: true }).value;
+      } catch {
+        return '(unreadable)';
+      }
+    };
     const logged: Record<string, unknown> = {};
-    for (const key of ['collectionName', 'queryType', 'query', 'data', 'multi', 'merge', 'upsert', 'order', 'offset', 'limit', 'projection', 'stages'] as const) {
+    for (const key of ['collectionName', 'queryType', 'multi', 'merge', 'upsert', 'offset', 'limit'] as const) {
       if (fields[key] !== undefined) logged[key] = fields[key];
+    }
+    for (const key of ['query', 'data', 'order', 'projection'] as const) {
+      if (fields[key] !== undefined) logged[key] = readable(fields[key], key);
     }
     return redactDeep(logged) as Record<string, unknown>;
   }
@@ -257,15 +269,15 @@ function startDatabase(options: DatabaseSeed & ServiceContext): RunningService<D
       apiName,
       ...(collectionName !== undefined ? { collection: collectionName } : {}),
       params: loggedParams(fields),
-      summary: `${collectionName ?? '?'} ${summary}`,
+      summary: [collectionName, summary].filter(Boolean).join(' '),
     });
     if (!(SERVED_ACTIONS as readonly string[]).includes(apiName)) {
-      const what = /Transaction$/.test(apiName) ? 'transactions' : apiName === 'database.aggregateDocuments' ? 'aggregation' : 'this action';
+      const what = /Transaction$/.test(apiName) ? 'transactions are' : apiName === 'database.aggregateDocuments' ? 'aggregation is' : 'this action is';
       return {
         ok: true,
         request: request('(not served)'),
         run: () => ({
-          outcome: { kind: 'tcbJson', code: DatabaseErrorCode.INVALID_OPERATOR, message: `the local cloud does not serve ${apiName}: ${what} is not emulated (see localcloud/README.md)` },
+          outcome: { kind: 'tcbJson', code: DatabaseErrorCode.INVALID_OPERATOR, message: `the local cloud does not serve ${apiName}: ${what} not emulated (see localcloud/README.md)` },
           applied: false,
         }),
       };
