@@ -22,6 +22,7 @@ import { build, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle, type BundleOptions } f
 import { BUNDLE_FILE, CACHE_FILE } from './build/code-cache';
 import { SDK_PATCHES } from './build/sdk-patches';
 import { EXTRAS_FILE } from './build/split-bundle';
+import { databaseReadRows } from './bench/database-read';
 import { dependencyClosureSize, folderSize, NAIVE_APIS, writeNaiveFunction, type NaiveApi } from './bench/naive';
 import { median, quantile, ratios, seededRandom, shuffled } from './bench/stats';
 
@@ -419,6 +420,8 @@ async function main(): Promise<void> {
     const delayed = await delayedReads(cloud, folders, options);
     const { text, summary } = report(samples, warm, folders, options, delayed);
     console.log(text);
+    process.stderr.write('a database read…\n');
+    console.log(['', 'Cold start of a function whose first call reads one document:', '', '| function | variant | cold start ms, median (p25–p75) | × naive (median of pairs) | peak RSS MiB, median |', '| --- | --- | --: | --: | --: |', ...(await databaseReadRows({ node: options.node, runs: options.runs, workDir }))].join('\n'));
     if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ summary, samples: Object.fromEntries(samples), warm, delayed }, null, 1)}\n`);
   } finally {
     await cloud.close();

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { addCodeCache, BUNDLE_FILE, CACHE_FILE, type CacheRuntime } from './build/code-cache';
 import { sourcePatchPlugin, type SourcePatch } from './build/lazy-requires';
 import { SDK_PATCHES } from './build/sdk-patches';
-import { buildSplit, EXTRAS_FILE } from './build/split-bundle';
+import { buildSplit } from './build/split-bundle';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'cloudfunctions');
@@ -68,16 +68,17 @@ export async function writeBundle(entryPoint: string, functionDir: string, optio
     charset: 'ascii',
     logLevel: 'silent',
   } satisfies esbuild.BuildOptions;
-  let output: { main: string; extras?: string; warnings: string[] };
+  let output: { main: string; deferred: Record<string, string>; warnings: string[] };
   if (lazyRequires && split) {
     output = await buildSplit({ ...common, plugins: [inlineCloudbaseVersion] }, patches, PROJECT_ROOT);
   } else {
     const result = await esbuild.build({ ...common, plugins: [inlineCloudbaseVersion, ...(lazyRequires ? [sourcePatchPlugin(patches)] : [])] });
-    output = { main: result.outputFiles[0]?.text ?? '', warnings: result.warnings.map((warning) => warning.text) };
+    output = { main: result.outputFiles[0]?.text ?? '', deferred: {}, warnings: result.warnings.map((warning) => warning.text) };
   }
   mkdirSync(functionDir, { recursive: true });
-  for (const file of [EXTRAS_FILE, BUNDLE_FILE, CACHE_FILE]) rmSync(path.join(functionDir, file), { force: true });
-  if (output.extras !== undefined) writeFileSync(path.join(functionDir, EXTRAS_FILE), output.extras);
+  // Every deferred file of an earlier build goes: a part that is no more must not be left behind.
+  for (const file of readdirSync(functionDir)) if (/^index\.[\w-]+\.js$/.test(file) || file === CACHE_FILE) rmSync(path.join(functionDir, file), { force: true });
+  for (const [file, text] of Object.entries(output.deferred)) writeFileSync(path.join(functionDir, file), text);
   writeFileSync(path.join(functionDir, 'index.js'), output.main);
   return output.warnings;
 }
