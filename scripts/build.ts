@@ -2,7 +2,8 @@
  * Builds every cloud function — each folder of cloudfunctions/ with a src/index.ts — into a folder
  * that deploys as it is (no cloud-side npm install): index.js, esbuild's bundle exporting `main`
  * with wx-server-sdk inside, whose SDK modules the openapi call never uses are required on first
- * use (build/lazy-requires.ts, build/sdk-patches.ts) from index.extras.js (build/split-bundle.ts).
+ * use (build/lazy-requires.ts, build/sdk-patches.ts) from index.database.js (the database's) and
+ * index.extras.js (the rest) (build/split-bundle.ts).
  * Figures and reasons: docs/performance.md.
  *
  *   npm run build                     the default build
@@ -43,13 +44,13 @@ const inlineCloudbaseVersion: esbuild.Plugin = {
 export interface BundleOptions {
   /** Defer the SDK requires the openapi call never runs (default true). */
   lazyRequires?: boolean;
-  /** …and put what only they reach in index.extras.js (default true). */
+  /** …and put what only they reach in index.database.js and index.extras.js (default true). */
   split?: boolean;
   /** What is deferred (default SDK_PATCHES; the bench leaves a stage out to weigh it). */
   patches?: readonly SourcePatch[];
 }
 
-/** Bundles `entryPoint` into <functionDir>/index.js (and index.extras.js); returns esbuild's and the patches' warnings. */
+/** Bundles `entryPoint` into <functionDir>/index.js (and its deferred files); returns esbuild's and the patches' warnings. */
 export async function writeBundle(entryPoint: string, functionDir: string, options: BundleOptions = {}): Promise<string[]> {
   const { lazyRequires = true, split = true, patches = SDK_PATCHES } = options;
   const common = {

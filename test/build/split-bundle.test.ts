@@ -1,5 +1,5 @@
 /**
- * The split of a bundle into index.js and index.extras.js, on a small package: what goes where, that
+ * The split of a bundle into index.js and its deferred files (index.extras.js, a part's own file), on a small package: what goes where, that
  * a module both parts use stays one instance, and that the build refuses a split it cannot keep
  * correct. (The real SDK split is toured in sdk-features.test.ts.)
  */

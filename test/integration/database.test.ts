@@ -240,6 +240,12 @@ describe('errors', () => {
     expect(cloud.database.documents('items')).toHaveLength(5);
   });
 
+  test('an add whose _id exists fails as a request failure (-502001, our choice) and adds none of its documents', async () => {
+    const error = await thrown(fn, { on: 'items', calls: [['add', { data: [{ _id: 'new' }, { _id: 'i1' }] }]] });
+    expect(error).toMatchObject({ errCode: -502001, errMsg: expect.stringContaining('E11000 duplicate key error: _id "i1" exists') });
+    expect(cloud.database.documents('items')).toHaveLength(5);
+  });
+
   test('aggregation and transactions are refused with a message that says so', async () => {
     const aggregate = await thrown(fn, { on: 'items', calls: [['aggregate'], ['match', { group: 'x' }], ['end']] });
     expect(aggregate.errMsg).toContain('the local cloud does not serve database.aggregateDocuments: aggregation is not emulated');
