@@ -116,7 +116,7 @@ function environmentFor(cloud: LocalCloud, name: NaiveApi, functionDir: string):
 function eventFor(cloud: LocalCloud, name: NaiveApi, tag: string): unknown {
   if (name === 'updatePrinter') return { openid: PRINTER_OPENID, updateType: 'bind' };
   if (name === 'getBindings') return {};
-  cloud.registerCarrierAccount({ deliveryId: 'SF', bizId: `bench-${tag}` });
+  cloud.openapi.registerCarrierAccount({ deliveryId: 'SF', bizId: `bench-${tag}` });
   return { type: 'bind', bizId: `bench-${tag}`, deliveryId: 'SF' };
 }
 

@@ -70,8 +70,8 @@ const STEPS: readonly Step[] = [
     event: {},
     expect: 'OK',
     before: (cloud) => {
-      cloud.approveReview({ deliveryId: 'EMS', bizId: 'demo-ems' });
-      cloud.rejectReview({ deliveryId: 'EMS', bizId: 'demo-ems-2' }, DEMO_REJECTION_REASON);
+      cloud.openapi.approveReview({ deliveryId: 'EMS', bizId: 'demo-ems' });
+      cloud.openapi.rejectReview({ deliveryId: 'EMS', bizId: 'demo-ems-2' }, DEMO_REJECTION_REASON);
       return `EMS 审核员：通过 EMS/demo-ems；驳回 EMS/demo-ems-2（${DEMO_REJECTION_REASON}）`;
     },
   },
