@@ -4,9 +4,10 @@
  * errMsg or message.
  */
 import type { Envelope } from '../../core/envelope';
-import { OUTCOME_UNKNOWN_CODES } from '../services/logistics';
+import { OUTCOME_UNKNOWN_CODES } from '../shared/client-outcomes';
+import { fieldLabel } from '../shared/field-rules';
 import type { Action } from './forms';
-import { fieldLabel, type FieldProblem } from './validation';
+import type { FormProblem } from './validation';
 
 /** success: done. info: nothing went wrong, but it is not done as asked. warning: result unknown. error: not done. */
 export type Tone = 'success' | 'info' | 'warning' | 'error';
@@ -108,6 +109,6 @@ export function resultPanelFor(envelope: Envelope, context: OutcomeContext): Res
 }
 
 /** A check on the phone stopped the request: nothing was sent. */
-export function describeProblem(problem: FieldProblem): ResultView {
+export function describeProblem(problem: FormProblem): ResultView {
   return resultView('error', '请检查填写内容', problem.message, '还没有提交，改好后再点一次。', false, '');
 }

@@ -4,8 +4,8 @@
  *
  * Built with Component() (WeChat runs pages built this way; page hooks such as onShow live in
  * `methods`). This file is only glue: the rules are in ../../logic, the calls in ../../services.
- * Each feature is one section of the WXML with its own handlers here, so another (e.g. printer
- * invites) is added beside them.
+ * Each feature (the lists, the forms, printer invites) is one section of the WXML with its own
+ * handlers here.
  *
  * The view is loaded from getBindings on show, on pull-down refresh and after every change.
  *
@@ -50,9 +50,10 @@ import {
   type ShareCard,
 } from '../../logic/invites';
 import { describeProblem, resultPanelFor, type ResultView } from '../../logic/outcome';
+import type { FormProblem } from '../../logic/validation';
 import { INVITE_QUERY_KEY } from '../../shared/printer-invites';
 import type { CarrierItem } from '../../shared/bindings';
-import { callLogisticsFunction, type Envelope } from '../../services/logistics';
+import { callLogisticsFunction, type Envelope } from '../../services/cloud-functions';
 
 const FORM_ACTIONS: readonly Action[] = ['bindPrinter', 'bindSelf', 'bindAccount'];
 
@@ -365,7 +366,7 @@ Component({
 
     buildRequest(action: Action, target: RowTarget | null):
       | { ok: true; passwordSent: boolean; send: () => Promise<Envelope> }
-      | { ok: false; problem: { field: string; message: string } } {
+      | { ok: false; problem: FormProblem } {
       if (isAccountAction(action)) {
         const built =
           action === 'unbindAccount'

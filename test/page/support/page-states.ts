@@ -1,6 +1,6 @@
 /**
  * The page's main states, as data: what the cloud functions answer (canned envelopes returned by
- * a fake wx.cloud.callFunction, the page's only way out: miniprogram/services/logistics.ts) and
+ * a fake wx.cloud.callFunction, the page's only way out: miniprogram/services/cloud-functions.ts) and
  * what a person does after the page opens. Each state is rendered by test/page/page-states.test.ts
  * (from the TypeScript source in `npm test`, from WeChat's compiled package in
  * `npm run check:wechat`) and photographed and layout-checked in Chromium by `npm run screenshots`.
