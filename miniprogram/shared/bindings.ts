@@ -74,7 +74,8 @@ export type CarriersPart = { ok: true; list: CarrierItem[] } | PartFailure;
 
 /**
  * The envelope's `data`: each requested part, and the caller's own OPENID (so the page can mark
- * "me"; absent for a server-side caller without one). A refusal carries no data at all.
+ * "me"; absent for a server-side caller without one). A refusal carries no parts (NOT_ADMIN and
+ * ADMINS_NOT_CONFIGURED carry only RefusedCallerData, in function-events.ts).
  */
 export interface BindingsData {
   accounts?: AccountsPart;

@@ -1,7 +1,8 @@
 /**
- * The three cloud functions' events as the page sends them: their wire contract, in one place.
- * The functions check every field themselves (core/, with ./field-rules.ts); these types only
- * keep the page from sending an event a function does not take. Types only: nothing here runs.
+ * The three cloud functions' events as the page sends them: their wire contract, in one place,
+ * with the one piece of data a refusal carries back. The functions check every field themselves
+ * (core/, with ./field-rules.ts); these types only keep the page from sending an event a function
+ * does not take. Types only: nothing here runs.
  */
 import type { BindingsPart } from './bindings';
 
@@ -49,3 +50,12 @@ export interface FunctionEvents {
 
 /** The name of a cloud function the page calls (wx.cloud.callFunction's `name`). */
 export type CalledFunctionName = keyof FunctionEvents;
+
+/**
+ * `data` of NOT_ADMIN and ADMINS_NOT_CONFIGURED for a caller whose OPENID passed the identity
+ * checks: their own OPENID, theirs to see, and what the owner lists in LOGISTICS_ADMIN_OPENIDS.
+ * Every other refusal carries no data.
+ */
+export interface RefusedCallerData {
+  callerOpenid: string;
+}
