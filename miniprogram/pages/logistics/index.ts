@@ -331,6 +331,7 @@ Component({
           hint: '改好备注（或其他信息）后，点「绑定快递账号」重新提交审核。',
           canRetry: false,
           technical: '',
+          callerOpenid: '',
         },
       });
       wx.pageScrollTo({ selector: '#accountForm', duration: 200, fail: () => undefined });
@@ -410,7 +411,7 @@ Component({
     },
 
     showOutcome(envelope: Envelope, action: Action, passwordSent: boolean) {
-      const result = resultPanelFor(envelope, { action, passwordSent });
+      const result = resultPanelFor(envelope, { action, passwordSent, adminPerGetBindings: this.data.view.adminPerGetBindings });
       this.setData({
         result,
         invalidField: envelope.code === 'INVALID_PARAM' ? (envelope.field ?? '') : '',
@@ -420,6 +421,12 @@ Component({
       // The panel is at the top of the page: bring it into view. Both are cosmetic, so failures are ignored.
       if (result.tone === 'success') wx.showToast({ title: result.title, icon: 'success', fail: () => undefined });
       wx.pageScrollTo({ scrollTop: 0, duration: 200, fail: () => undefined });
+    },
+
+    /** 复制 beside a refused caller's own OPENID (WeChat confirms the copy with its own toast). */
+    onCopyOpenid(e: WechatMiniprogram.TouchEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { openid?: string }>) {
+      const openid = e.currentTarget.dataset.openid;
+      if (typeof openid === 'string' && openid !== '') wx.setClipboardData({ data: openid, fail: () => undefined });
     },
 
     /** Editing the marked field takes the mark away. */
