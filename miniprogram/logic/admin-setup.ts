@@ -95,9 +95,9 @@ export function driftTitle(fn: CalledFunctionName, code: string): string {
 export function driftHint(fn: CalledFunctionName, code: string): string {
   const fix =
     code === 'NOT_ADMIN'
-      ? `请在 ${fn} 的 ${ADMINS_VARIABLE} 里加上你的 openid（点「复制」）`
+      ? `请在 ${fn} 的 ${ADMINS_VARIABLE} 里加上你的 openid（点下面的「复制」）`
       : `${fn} 还没有填写 ${ADMINS_VARIABLE}：请照 getBindings 的值填上`;
-  return `getBindings 把你当作管理员（所以能看到上面的列表），${fn} 却拒绝了你：${THREE_FUNCTIONS}的 ${ADMINS_VARIABLE} 必须相同。${fix}（${VARIABLES_PLACE}），保存后再试。`;
+  return `getBindings 把你当作管理员（所以能看到下面的列表），${fn} 却拒绝了你：${THREE_FUNCTIONS}的 ${ADMINS_VARIABLE} 必须相同。${fix}。位置：${VARIABLES_PLACE}。保存后再试。`;
 }
 
 /** A write's admin refusal without drift (getBindings did not answer as for an admin). */
