@@ -1,17 +1,12 @@
 /**
  * What `getBindings` answers: the types the cloud function builds and the page reads, and the one
- * mapping from WeChat's account `statusCode` to a status name. Shared by both sides, so it is plain
- * TypeScript: no `wx`, no Node, no imports.
+ * mapping from WeChat's account `statusCode` to a status name (its event is in function-events.ts).
+ * Shared by both sides, so it is plain TypeScript: no `wx`, no Node, no imports.
  */
 
 /** The parts an event may ask for, in the order they are always answered. */
 export const BINDINGS_PARTS = ['accounts', 'printers', 'carriers'] as const;
 export type BindingsPart = (typeof BINDINGS_PARTS)[number];
-
-/** The event: `parts` absent means all three; otherwise a non-empty list without repeats. */
-export interface GetBindingsEvent {
-  parts?: BindingsPart[];
-}
 
 /**
  * An account's status, from `statusCode` (getAllAccount; the values are listed on older versions
@@ -89,7 +84,8 @@ export type CarriersPart = ({ ok: true; list: CarrierItem[] } & ListCut) | PartF
 
 /**
  * The envelope's `data`: each requested part, and the caller's own OPENID (so the page can mark
- * "me"; absent for a server-side caller without one). A refusal carries no data at all.
+ * "me"; absent for a server-side caller without one). A refusal carries no parts (NOT_ADMIN and
+ * ADMINS_NOT_CONFIGURED carry only RefusedCallerData, in function-events.ts).
  */
 export interface BindingsData {
   accounts?: AccountsPart;

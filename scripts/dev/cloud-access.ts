@@ -1,18 +1,23 @@
 /**
  * The dev console's one way into the local cloud: everything `npm run dev` does to it (start it,
- * run a function as a caller, read and seed the logistics state, the EMS reviewer, faults, the
- * request log, reset) goes through here, and here only through the local cloud's own controls
- * (localcloud/server.ts, localcloud/invoke.ts), the ones the tests and `npm start` use. When the
- * local cloud's interface changes, this file is the one to adapt.
+ * run a function as a caller, read and seed the logistics state and the database's collections,
+ * the EMS reviewer, faults, the request log, export, import, reset) goes through here, and here
+ * only through the local cloud's own controls (localcloud/server.ts, localcloud/invoke.ts), the
+ * ones the tests and `npm start` use. When the local cloud's interface changes, this file is the
+ * one to adapt.
  *
  * The cloud it starts is reachable by a browser, so it gets the Host check and an unguessable
  * path prefix in its function URLs (see scripts/dev/server.ts for why).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../../localcloud/demo';
 import type { Fault, FaultScope } from '../../localcloud/faults';
 import { CLOUD_FUNCTION_TIMEOUT_MS, startWarmFunction, type Invocation, type WarmFunction } from '../../localcloud/invoke';
-import type { AccountRecord, AccountRef, LogisticsSnapshot } from '../../localcloud/logistics';
+import { documentsFromFile, documentsToFile, type Document } from '../../localcloud/services/database/ejson';
+import { COLLECTION_NAME } from '../../localcloud/services/database/store';
+import type { AccountRecord, AccountRef, LogisticsSnapshot } from '../../localcloud/services/openapi/wechat-logistics';
 import { startLocalCloud, type CloudRequest, type LocalCloud } from '../../localcloud/server';
 import { clientCaller, secretScrubber } from '../demo-cloud';
 import { builtFunctionDir, FUNCTION_NAMES } from '../ensure-built';
@@ -37,6 +42,19 @@ export interface FunctionCall {
   requests: number[];
 }
 
+export type { AccountRef };
+
+/** Where the console's export and import folders live: the project's .localcloud/ (git-ignored: they hold the carrier registry's passwords). */
+export const STATE_FOLDERS_DIR = path.resolve(__dirname, '..', '..', '.localcloud');
+/** A folder the console may name: one plain segment under STATE_FOLDERS_DIR. */
+export const STATE_FOLDER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A collection as the console shows it: each document as relaxed Extended JSON text (dates as $date). */
+export interface CollectionView {
+  name: string;
+  documents: Array<{ id: string; text: string }>;
+}
+
 export type DevEvent = { type: 'request'; request: CloudRequest } | { type: 'call'; call: FunctionCall } | { type: 'changed'; what: string };
 
 /** The fault kinds the console offers, with what each needs. */
@@ -46,11 +64,14 @@ export type FaultSpec =
   | { kind: 'http'; status: number }
   | { kind: 'hang' }
   | { kind: 'malformed' }
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'tcbJson'; code: string; message?: string };
 
 export interface FaultRequest {
   fault: FaultSpec;
+  /** An openapi apiName or a database action. */
   api?: string;
+  collection?: string;
   functionName?: string;
   times?: number;
   /** The state changes first, only the answer is lost. */
@@ -62,7 +83,13 @@ export interface DevCloud {
   readonly functionNames: readonly string[];
   /** Runs the built function as this caller (a warm container per function and caller). */
   call(functionName: string, event: unknown, openid: string): Promise<CallAnswer>;
-  state(): LogisticsSnapshot & { faultsArmed: number };
+  state(): LogisticsSnapshot & { faultsArmed: number; stateDir?: string; stateFolders: string[] };
+  /** Every database collection with its documents. */
+  collections(): CollectionView[];
+  /** Puts a document (relaxed EJSON text) into a collection, replacing the one with its _id; makes the collection if needed. */
+  putDocument(collection: string, text: string): void;
+  /** Takes the document with this _id out; false if there was none. */
+  deleteDocument(collection: string, id: string): boolean;
   requests(): CloudRequest[];
   calls(): FunctionCall[];
   approveReview(account: AccountRef): boolean;
@@ -73,6 +100,10 @@ export interface DevCloud {
   clearFaults(): void;
   /** A fresh cloud from the seed: state, log and faults start over. */
   reset(): Promise<void>;
+  /** Writes the state to .localcloud/<name>. */
+  exportState(name: string): string;
+  /** A fresh cloud from the seed and then .localcloud/<name>. */
+  importState(name: string): Promise<void>;
   subscribe(listener: (event: DevEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -80,13 +111,36 @@ export interface DevCloud {
 const MAX_WARM = 12;
 const MAX_KEPT = 500;
 
-function makeCloud(): Promise<LocalCloud> {
+/** The demo's seed, then the state folder when one is given and exists. */
+function makeCloud(stateDir?: string): Promise<LocalCloud> {
   return startLocalCloud({
     carrierAccounts: DEMO_CARRIER_ACCOUNTS,
     knownUsers: DEMO_KNOWN_USERS,
+    ...(stateDir !== undefined && existsSync(stateDir) ? { stateDir } : {}),
     requireOwnHost: true,
     pathPrefix: randomBytes(18).toString('base64url'),
   });
+}
+
+export class DevCloudError extends Error {}
+
+function folderIn(base: string, name: string): string {
+  if (!STATE_FOLDER_NAME.test(name)) throw new DevCloudError('folder: letters, digits, _ and - only (a folder in .localcloud/)');
+  return path.join(base, name);
+}
+
+function stateFolders(base: string): string[] {
+  if (!existsSync(base)) return [];
+  return readdirSync(base, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && STATE_FOLDER_NAME.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** A document's _id as text, for the console to name it by. */
+function idOf(document: Document): string {
+  const id = document._id;
+  return typeof id === 'string' ? id : JSON.stringify(documentsToFile([{ _id: id }]));
 }
 
 function toFault(spec: FaultSpec, applied: boolean): Fault {
@@ -103,6 +157,8 @@ function toFault(spec: FaultSpec, applied: boolean): Fault {
       return { kind: 'malformed', applied };
     case 'slow':
       return { kind: 'slow', delayMs: spec.delayMs };
+    case 'tcbJson':
+      return { kind: 'tcbJson', code: spec.code, ...(spec.message ? { message: spec.message } : {}), applied };
   }
 }
 
@@ -126,8 +182,15 @@ function scrubbed(value: unknown, scrub: (text: string) => string): unknown {
   return value;
 }
 
-export async function startDevCloud(): Promise<DevCloud> {
-  let cloud = await makeCloud();
+/**
+ * `stateDir` (npm run dev -- --state DIR): start from it when it exists, and write the state back
+ * to it on close(). Reset and import leave it alone. `foldersDir`: where the console's export and
+ * import folders are (default STATE_FOLDERS_DIR).
+ */
+export async function startDevCloud(options: { stateDir?: string; foldersDir?: string } = {}): Promise<DevCloud> {
+  const foldersDir = options.foldersDir ?? STATE_FOLDERS_DIR;
+  const folderOf = (name: string) => folderIn(foldersDir, name);
+  let cloud = await makeCloud(options.stateDir);
   const listeners = new Set<(event: DevEvent) => void>();
   const emit = (event: DevEvent) => {
     for (const listener of listeners) listener(event);
@@ -168,6 +231,17 @@ export async function startDevCloud(): Promise<DevCloud> {
     return found;
   }
 
+  /** A fresh cloud (the seed, then `from`): the containers, the log and the calls start over. */
+  async function restart(from?: string): Promise<void> {
+    await closeContainers();
+    await cloud.close();
+    cloud = await makeCloud(from);
+    calls.length = 0;
+    running.clear();
+    watch();
+    emit({ type: 'changed', what: 'reset' });
+  }
+
   async function closeContainers(): Promise<void> {
     const all = [...warm.values()];
     warm.clear();
@@ -206,29 +280,61 @@ export async function startDevCloud(): Promise<DevCloud> {
       emit({ type: 'changed', what: 'state' });
       return answer;
     },
-    state: () => ({ ...cloud.state(), faultsArmed: cloud.faults.armed() }),
+    state: () => ({
+      ...cloud.openapi.state(),
+      faultsArmed: cloud.faults.armed(),
+      ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+      stateFolders: stateFolders(foldersDir),
+    }),
+    collections: () =>
+      cloud.database.collections().map((name) => ({
+        name,
+        documents: (cloud.database.documents(name) ?? []).map((document) => ({ id: idOf(document), text: documentsToFile([document]).trim().replace(/^\[\s*|\s*\]$/g, '') })),
+      })),
+    putDocument(collection, text) {
+      if (!COLLECTION_NAME.test(collection)) throw new DevCloudError('collection: 1–128 letters, digits, _ and -');
+      let document: Document;
+      try {
+        [document] = documentsFromFile(`[${text}]`, 'document') as [Document];
+      } catch (error) {
+        throw new DevCloudError((error as Error).message);
+      }
+      if (document === undefined || documentsFromFile(`[${text}]`, 'document').length !== 1) throw new DevCloudError('document: exactly one JSON object');
+      const existing = cloud.database.documents(collection) ?? [];
+      const at = document._id === undefined ? -1 : existing.findIndex((each) => idOf(each) === idOf(document));
+      cloud.database.seed(collection, at < 0 ? [...existing, document] : existing.map((each, index) => (index === at ? document : each)));
+      emit({ type: 'changed', what: 'database' });
+    },
+    deleteDocument(collection, id) {
+      const existing = cloud.database.documents(collection);
+      const kept = existing?.filter((document) => idOf(document) !== id);
+      if (existing === undefined || kept === undefined || kept.length === existing.length) return false;
+      cloud.database.seed(collection, kept);
+      emit({ type: 'changed', what: 'database' });
+      return true;
+    },
     requests: () => cloud.requests(),
     calls: () => calls.map((call) => ({ ...call, requests: [...call.requests] })),
     approveReview(account) {
-      const done = cloud.approveReview(account);
+      const done = cloud.openapi.approveReview(account);
       emit({ type: 'changed', what: 'state' });
       return done;
     },
     rejectReview(account, reason) {
-      const done = cloud.rejectReview(account, reason);
+      const done = cloud.openapi.rejectReview(account, reason);
       emit({ type: 'changed', what: 'state' });
       return done;
     },
     seedAccount(record) {
-      cloud.seedAccounts([record]);
+      cloud.openapi.seedAccounts([record]);
       emit({ type: 'changed', what: 'state' });
     },
     addKnownUser(openid) {
-      cloud.addKnownUsers([openid]);
+      cloud.openapi.addKnownUsers([openid]);
       emit({ type: 'changed', what: 'state' });
     },
-    armFault({ fault, api, functionName, times, applied }) {
-      const scope: FaultScope = { ...(api ? { api } : {}), ...(functionName ? { functionName } : {}), times: times ?? 1 };
+    armFault({ fault, api, collection, functionName, times, applied }) {
+      const scope: FaultScope = { ...(api ? { api } : {}), ...(collection ? { collection } : {}), ...(functionName ? { functionName } : {}), times: times ?? 1 };
       cloud.faults.next(toFault(fault, applied === true), scope);
       emit({ type: 'changed', what: 'faults' });
     },
@@ -237,13 +343,18 @@ export async function startDevCloud(): Promise<DevCloud> {
       emit({ type: 'changed', what: 'faults' });
     },
     async reset() {
-      await closeContainers();
-      await cloud.close();
-      cloud = await makeCloud();
-      calls.length = 0;
-      running.clear();
-      watch();
-      emit({ type: 'changed', what: 'reset' });
+      await restart();
+    },
+    exportState(name) {
+      const dir = folderOf(name);
+      cloud.exportState(dir);
+      emit({ type: 'changed', what: 'folders' });
+      return path.relative(process.cwd(), dir) || dir;
+    },
+    async importState(name) {
+      const dir = folderOf(name);
+      if (!existsSync(dir)) throw new DevCloudError(`folder: .localcloud/${name} does not exist`);
+      await restart(dir);
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -254,6 +365,7 @@ export async function startDevCloud(): Promise<DevCloud> {
       listeners.clear();
       await closeContainers();
       await cloud.close();
+      if (options.stateDir !== undefined) cloud.exportState(options.stateDir);
     },
   };
 }

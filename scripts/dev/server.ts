@@ -20,8 +20,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AccountRef } from '../../localcloud/logistics';
-import type { DevCloud, DevEvent, FaultRequest, FaultSpec } from './cloud-access';
+import { DevCloudError, type AccountRef, type DevCloud, type DevEvent, type FaultRequest, type FaultSpec } from './cloud-access';
 import { browserCss, browserScript, builtinsCss, miniprogramScript, pageInfo, simulateScript, wxssScript } from './page-assets';
 import { CALLERS } from './callers';
 
@@ -169,12 +168,22 @@ function faultOf(body: Record<string, unknown>): FaultRequest {
     case 'slow':
       fault = { kind: 'slow', delayMs: Math.min(Math.max(integer(spec, 'delayMs'), 0), 60_000) };
       break;
+    case 'tcbJson':
+      fault = { kind: 'tcbJson', code: text(spec, 'code', 64), ...(optionalText(spec, 'message') ? { message: text(spec, 'message') } : {}) };
+      break;
     default:
-      throw new HttpError(400, 'fault.kind: errcode, cloudError, http, hang, malformed or slow');
+      throw new HttpError(400, 'fault.kind: errcode, cloudError, http, hang, malformed, slow or tcbJson');
   }
   const times = body.times === undefined ? 1 : integer(body, 'times');
   if (times < 1 || times > 100) throw new HttpError(400, 'times: 1–100');
-  return { fault, api: optionalText(body, 'api', 64), functionName: optionalText(body, 'functionName', 64), times, applied: body.applied === true };
+  return {
+    fault,
+    api: optionalText(body, 'api', 64),
+    collection: optionalText(body, 'collection', 128),
+    functionName: optionalText(body, 'functionName', 64),
+    times,
+    applied: body.applied === true,
+  };
 }
 
 function page(kind: 'console' | 'phone', token: string): string {
@@ -209,9 +218,19 @@ export async function startDevServer(options: { cloud: DevCloud; port?: number; 
   }
 
   async function api(route: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    try {
+      await apiRoute(route, request, response);
+    } catch (error) {
+      // A local cloud control's refusal (a bad document, folder, collection name) is the caller's mistake.
+      if (error instanceof DevCloudError || (error instanceof Error && error.name === 'InvalidParam')) throw new HttpError(400, error.message);
+      throw error;
+    }
+  }
+
+  async function apiRoute(route: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     if (!sameSecret(request.headers['x-dev-token'] as string | undefined, token)) throw new HttpError(403, 'the API needs the X-Dev-Token header');
     if (request.method === 'GET' && route === 'state') {
-      return sendJson(response, 200, { state: cloud.state(), requests: cloud.requests(), calls: cloud.calls(), functions: cloud.functionNames });
+      return sendJson(response, 200, { state: cloud.state(), collections: cloud.collections(), requests: cloud.requests(), calls: cloud.calls(), functions: cloud.functionNames });
     }
     if (request.method !== 'POST') throw new HttpError(405, 'POST only');
     const body = await readJsonBody(request);
@@ -244,6 +263,16 @@ export async function startDevServer(options: { cloud: DevCloud; port?: number; 
         return sendJson(response, 200, { armed: 0 });
       case 'reset':
         await cloud.reset();
+        return sendJson(response, 200, { done: true });
+      case 'documents/put':
+        cloud.putDocument(text(body, 'collection', 128), text(body, 'document', MAX_BODY_BYTES));
+        return sendJson(response, 200, { done: true });
+      case 'documents/delete':
+        return sendJson(response, 200, { done: cloud.deleteDocument(text(body, 'collection', 128), text(body, 'id', 1024)) });
+      case 'state/export':
+        return sendJson(response, 200, { folder: cloud.exportState(text(body, 'folder', 64)) });
+      case 'state/import':
+        await cloud.importState(text(body, 'folder', 64));
         return sendJson(response, 200, { done: true });
       default:
         throw new HttpError(404, 'no such API');

@@ -4,13 +4,16 @@
  * account bound by tapping the page's form, its request seen in the console, the EMS review
  * approved there, the page pulled down to show 已绑定; an invite minted and shared, opened by the
  * staff member, accepted, and the new printer seen by the admin; a fault injected and the page's
- * message for it; a confirmation dialog; reset to the seed; a cross-origin POST and a cross-origin WebSocket from a page
+ * message for it; a confirmation dialog; a document written in the data panel; the state exported,
+ * reset to the seed, imported back, and a fresh run from the folder; a cross-origin POST and a cross-origin WebSocket from a page
  * of another origin refused. Everything is done with clicks and typing, as a developer would.
  *
  * Like the screenshots, it needs Chromium and CJK fonts: without them it prints SKIPPED outside
  * CI and fails under CI=true.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describeErrCode } from '../../core/catalogue';
 import { DEMO_ADMIN_OPENID, DEMO_STAFF_OPENID } from '../../localcloud/demo';
@@ -76,6 +79,7 @@ if (!runs) {
 
 (runs ? describe : describe.skip)('npm run dev in Chromium', () => {
   let cloud: DevCloud;
+  let folders: string;
   let server: DevServer;
   let browser: Browser;
   let page: Page;
@@ -85,7 +89,8 @@ if (!runs) {
   beforeAll(async () => {
     ensureSideInstall(SIDE_DIR);
     await ensureBuilt();
-    cloud = await startDevCloud();
+    folders = mkdtempSync(path.join(tmpdir(), 'dev-console-folders-'));
+    cloud = await startDevCloud({ foldersDir: folders });
     server = await startDevServer({ cloud, log: (line) => serverLog.push(line) });
     const puppeteer = require(path.join(SIDE_DIR, 'node_modules', 'puppeteer-core')) as Puppeteer;
     browser = await puppeteer.launch({ executablePath: executablePath!, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
@@ -98,6 +103,7 @@ if (!runs) {
     await browser?.close();
     await server?.close();
     await cloud?.close();
+    rmSync(folders, { recursive: true, force: true });
   });
 
   afterEach(() => {
@@ -266,12 +272,43 @@ if (!runs) {
     expect(cloud.state().accounts.map((account) => account.bizId)).toContain('demo-ems');
   }, SLOW_MS);
 
-  test('reset brings the seed back: the page shows no accounts again', async () => {
-    expect(cloud.state().accounts.length).toBeGreaterThan(0);
+  test('a document written in the data panel is in the collection, its text shown as text', async () => {
+    await page.click('#tab-data');
+    await page.type('#doc-new-collection', 'notes');
+    await page.type('#doc-new-text', '{ "_id": "n1", "text": "<b>不是标签</b>", "at": { "$date": "2024-05-01T08:00:00Z" } }');
+    await page.click('#doc-add');
+    await page.waitForFunction(() => document.querySelector('[data-collection="notes"]') !== null, WAIT);
+    expect(await page.evaluate(() => document.querySelector('#collections b'))).toBeNull();
+    expect(await page.evaluate(() => document.querySelector('[data-collection="notes"] textarea')?.value ?? '')).toContain('<b>不是标签</b>');
+    expect(cloud.collections()).toEqual([{ name: 'notes', documents: [{ id: 'n1', text: expect.stringContaining('"$date": "2024-05-01T08:00:00Z"') }] }]);
+  }, SLOW_MS);
+
+  test('export the state, reset to the seed, import it back; a fresh run from the folder has it too', async () => {
     await page.click('#tab-state');
+    await page.type('#state-folder', 'session1');
+    await page.click('#state-export');
+    await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.startsWith('已导出'), WAIT);
+
     await page.click('#state-reset');
     await phoneShows('还没有绑定快递账号', DEMO_ADMIN_OPENID);
     expect(cloud.state().accounts).toEqual([]);
+    expect(cloud.collections()).toEqual([]);
+
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#state-folders option')).some((o: Any) => o.value === 'session1'), WAIT);
+    await page.select('#state-folders', 'session1');
+    await page.click('#state-import');
+    const frame = await phoneShows('客户编码 demo-ems', DEMO_ADMIN_OPENID);
+    expect(await frame.evaluate(() => document.querySelector('#badge-0')?.textContent)).toBe('已绑定');
+    expect(cloud.collections().map((c) => c.name)).toEqual(['notes']);
+
+    const fresh = await startDevCloud({ stateDir: path.join(folders, 'session1'), foldersDir: folders });
+    try {
+      expect(fresh.state().accounts.map((a) => `${a.deliveryId}/${a.bizId}/${String(a.statusCode)}`)).toEqual(expect.arrayContaining(['EMS/demo-ems/0', 'YUNDA/demo-yunda/0']));
+      expect(fresh.state().printers).toContain(DEMO_STAFF_OPENID);
+      expect(fresh.collections().map((c) => c.name)).toEqual(['notes']);
+    } finally {
+      await fresh.close();
+    }
   }, SLOW_MS);
 
   test('a page of another origin can neither POST to the API nor open the WebSocket', async () => {

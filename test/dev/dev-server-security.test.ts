@@ -5,7 +5,10 @@
  * the one right way in works, function calls included. The browser test (dev-console.test.ts)
  * walks the product with clicks.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import WebSocket from 'ws';
 import { DEMO_ADMIN_OPENID } from '../../localcloud/demo';
 import { invokeFunction } from '../../localcloud/invoke';
@@ -148,6 +151,50 @@ describe('the API', () => {
     expect(last.event.password).toBe('******');
     expect(JSON.stringify(parsed)).not.toContain(JSON.stringify(password).slice(1, -1));
     expect(state.body).not.toContain(password);
+  }, SLOW_MS);
+});
+
+describe('the state and the collections', () => {
+  const post = (route: string, value: unknown) => request(`/api/${route}`, { method: 'POST', headers: { ...json, 'x-dev-token': token }, body: JSON.stringify(value) });
+
+  test('an export or import folder is one plain name in the folders dir, never a path', async () => {
+    for (const folder of ['../outside', '/tmp/x', 'a/b', '.git', '']) {
+      const answer = await post('state/export', { folder });
+      expect([folder, answer.status]).toEqual([folder, 400]);
+      expect(JSON.parse(answer.body).error).toMatch(/^folder:/);
+    }
+    const missing = await post('state/import', { folder: 'never-exported' });
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.body).error).toBe('folder: .localcloud/never-exported does not exist');
+  });
+
+  test('a document that is no JSON object, or a bad collection name, is refused naming the field', async () => {
+    const notJson = await post('documents/put', { collection: 'notes', document: '{ nope' });
+    expect(notJson.status).toBe(400);
+    const twoDocs = await post('documents/put', { collection: 'notes', document: '{}, {}' });
+    expect(twoDocs.status).toBe(400);
+    const badName = await post('documents/put', { collection: '../x', document: '{}' });
+    expect([badName.status, JSON.parse(badName.body).error]).toEqual([400, 'collection: 1–128 letters, digits, _ and -']);
+    expect(cloud.collections()).toEqual([]);
+  });
+
+  test('--state DIR: a missing folder is a fresh start, the state is written to it on close and read back next time', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dev-state-')), 'session');
+    try {
+      const first = await startDevCloud({ stateDir: dir });
+      first.addKnownUser('oKeptAcrossRuns0000000000001');
+      first.putDocument('notes', '{ "_id": "kept", "n": 1 }');
+      await first.close();
+      const second = await startDevCloud({ stateDir: dir });
+      try {
+        expect(second.state().knownUsers).toContain('oKeptAcrossRuns0000000000001');
+        expect(second.collections()).toEqual([{ name: 'notes', documents: [{ id: 'kept', text: expect.stringContaining('"n": 1') }] }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
   }, SLOW_MS);
 });
 

@@ -27,13 +27,23 @@ interface CloudState {
   printers: string[];
   accounts: AccountRecord[];
   knownUsers: string[];
-  faultsArmed: number;
+  /** null when a fault is armed for every request (Infinity in JSON). */
+  faultsArmed: number | null;
+  stateDir?: string;
+  stateFolders: string[];
+}
+interface CollectionView {
+  name: string;
+  documents: Array<{ id: string; text: string }>;
 }
 interface CloudRequest {
   seq: number;
   functionName: string;
   callerOpenid?: string;
   apiName: string;
+  service?: string;
+  collection?: string;
+  summary?: string;
   params: Record<string, unknown>;
   fault?: string;
   applied: boolean;
@@ -68,7 +78,10 @@ const FAULTS: ReadonlyArray<{ label: string; fault: Record<string, unknown> }> =
   { label: '无答复（挂起）', fault: { kind: 'hang' } },
   { label: '答复无法解析', fault: { kind: 'malformed' } },
   { label: '慢 2 秒', fault: { kind: 'slow', delayMs: 2000 } },
+  { label: '数据库：权限不足（DATABASE_PERMISSION_DENIED）', fault: { kind: 'tcbJson', code: 'DATABASE_PERMISSION_DENIED', message: 'Permission denied' } },
+  { label: '数据库：集合不存在（DATABASE_COLLECTION_NOT_EXIST）', fault: { kind: 'tcbJson', code: 'DATABASE_COLLECTION_NOT_EXIST', message: 'Db or Table not exist' } },
 ];
+const DATABASE_ACTIONS = ['database.getDocument', 'database.insertDocument', 'database.modifyDocument', 'database.removeDocument', 'database.calculateDocument', 'database.addCollection'];
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const config = JSON.parse(document.getElementById('console-config')?.textContent ?? '{}') as { callers: Caller[] };
@@ -112,7 +125,8 @@ function short(openid: string): string {
 // ---- state ----
 
 let caller: Caller = config.callers[0]!;
-let cloud: CloudState = { printers: [], accounts: [], knownUsers: [], faultsArmed: 0 };
+let cloud: CloudState = { printers: [], accounts: [], knownUsers: [], faultsArmed: 0, stateFolders: [] };
+let collections: CollectionView[] = [];
 const requests = new Map<number, CloudRequest>();
 const calls = new Map<number, FunctionCall>();
 const cards: Card[] = [];
@@ -150,14 +164,15 @@ function panel(id: string, title: string): HTMLElement {
  */
 function redraw(target: HTMLElement, ...children: Array<Node | string>): void {
   const kept = new Map<string, { value: string; checked: boolean }>();
-  for (const field of Array.from(target.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[id], select[id]'))) {
+  // A document's editor shows the document as it is now (data-fresh): only what was being written anew is kept.
+  for (const field of Array.from(target.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input[id], select[id], textarea[id]:not([data-fresh])'))) {
     if (field instanceof HTMLInputElement && field.type === 'radio') continue;
     kept.set(field.id, { value: field.value, checked: field instanceof HTMLInputElement && field.checked });
   }
   const focused = document.activeElement instanceof HTMLElement && target.contains(document.activeElement) ? document.activeElement.id : '';
   target.replaceChildren(...children);
   for (const [id, was] of kept) {
-    const field = target.querySelector<HTMLInputElement | HTMLSelectElement>(`#${CSS.escape(id)}`);
+    const field = target.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(`#${CSS.escape(id)}`);
     if (!field) continue;
     field.value = was.value;
     if (field instanceof HTMLInputElement && field.type === 'checkbox') field.checked = was.checked;
@@ -306,7 +321,7 @@ function requestLine(request: CloudRequest): HTMLElement {
     { class: `req${request.fault ? ' req--fault' : ''}`, id: `req-${request.seq}`, 'data-seq': String(request.seq) },
     el('span', { class: 'req__time' }, clock(request.receivedAt)),
     el('span', { class: 'req__api' }, request.apiName || '?'),
-    el('code', { class: 'req__params' }, JSON.stringify(request.params)),
+    el('code', { class: 'req__params' }, request.summary ?? JSON.stringify(request.params)),
     el('span', { class: 'req__outcome' }, `${request.fault ? `[故障 ${request.fault}] ` : ''}${describeOutcome(request)}`),
   );
   line.addEventListener('click', (event) => {
@@ -398,7 +413,12 @@ function statusName(code: unknown): string {
   return STATUS_NAMES[String(code)] ?? `${JSON.stringify(code)}（微信没有列出的值）`;
 }
 
+let dataShown = '';
 function renderData(): void {
+  // Redrawn only when what it shows changed (a redraw mid-click would move the button away).
+  const shown = JSON.stringify([cloud.accounts, cloud.printers, cloud.knownUsers, collections]);
+  if (shown === dataShown) return;
+  dataShown = shown;
   const accounts = el('table', { id: 'accounts-table' }, el('tr', {}, el('th', {}, '快递公司'), el('th', {}, '客户编码'), el('th', {}, '状态'), el('th', {}, '备注 / 驳回原因')));
   for (const account of cloud.accounts) {
     accounts.append(
@@ -452,13 +472,53 @@ function renderData(): void {
     people(cloud.knownUsers, 'known-users'),
     el('div', { class: 'row' }, user, button('加为用户', { id: 'seed-user-add' }, () => void api('users', { openid: user.value.trim() }))),
     el('h2', {}, '数据库集合'),
-    el('p', { class: 'muted' }, '本地云还没有数据库服务（见 issue 20）：有了它，这里会列出每个集合并可增删改文档。'),
+    collectionsView(),
   );
+}
+
+function collectionsView(): HTMLElement {
+  const box = el('div', { id: 'collections' });
+  if (collections.length === 0) box.append(el('p', { class: 'muted' }, '还没有集合：在下面写一个文档，填上集合名就会建出来。'));
+  for (const collection of collections) {
+    const list = el('div', { class: 'collection', 'data-collection': collection.name }, el('h3', {}, `${collection.name}（${collection.documents.length} 个文档）`));
+    collection.documents.forEach((document, index) => {
+      const editor = el('textarea', { class: 'doc__text', id: `doc-${collection.name}-${index}`, 'data-fresh': '', spellcheck: 'false', rows: String(Math.min(12, document.text.split('\n').length)) });
+      editor.value = document.text;
+      list.append(
+        el(
+          'div',
+          { class: 'doc' },
+          editor,
+          el(
+            'div',
+            { class: 'row' },
+            button('保存', { class: 'primary' }, () => void api('documents/put', { collection: collection.name, document: editor.value }).then(() => notice(`已保存到 ${collection.name}`))),
+            button('删除', { class: 'warn' }, () => void api('documents/delete', { collection: collection.name, id: document.id }).then(() => notice(`已从 ${collection.name} 删除 ${document.id}`))),
+          ),
+        ),
+      );
+    });
+    box.append(list);
+  }
+  const name = el('input', { id: 'doc-new-collection', placeholder: '集合名', maxlength: '128' });
+  const text = el('textarea', { id: 'doc-new-text', class: 'doc__text', rows: '4', spellcheck: 'false', placeholder: '{ "_id": "…", "name": "…", "at": { "$date": "2024-01-01T00:00:00Z" } }' });
+  box.append(
+    el('h3', {}, '添加文档'),
+    el('div', { class: 'row' }, name),
+    text,
+    el('div', { class: 'row' }, button('添加', { id: 'doc-add', class: 'primary' }, () => void api('documents/put', { collection: name.value.trim(), document: text.value }).then(() => notice(`已添加到 ${name.value.trim()}`)))),
+    el('p', { class: 'muted' }, '文档用 Extended JSON 书写（日期写作 {"$date": …}）；没有 _id 的会自动生成。'),
+  );
+  return box;
 }
 
 // ---- WeChat's side ----
 
+let wechatShown = '';
 function renderWechat(): void {
+  const shown = JSON.stringify([cloud.accounts.filter((account) => account.statusCode === 1), cloud.faultsArmed, collections.map((c) => c.name)]);
+  if (shown === wechatShown) return;
+  wechatShown = shown;
   const pending = cloud.accounts.filter((account) => account.statusCode === 1);
   const reviews = el('div', { id: 'reviews' });
   if (pending.length === 0) reviews.append(el('p', { class: 'muted' }, '没有待审核的绑定。在页面上绑定一个 EMS 账号（如 demo-ems），它会出现在这里。'));
@@ -486,7 +546,9 @@ function renderWechat(): void {
   const kind = el('select', { id: 'fault-kind' });
   FAULTS.forEach((preset, index) => kind.append(el('option', { value: String(index) }, preset.label)));
   const apiSelect = el('select', { id: 'fault-api' }, el('option', { value: '' }, '任何接口'));
-  for (const name of APIS) apiSelect.append(el('option', { value: name }, name));
+  for (const name of [...APIS, ...DATABASE_ACTIONS]) apiSelect.append(el('option', { value: name }, name));
+  const collectionSelect = el('select', { id: 'fault-collection' }, el('option', { value: '' }, '任何集合'));
+  for (const collection of collections) collectionSelect.append(el('option', { value: collection.name }, collection.name));
   const times = el('input', { id: 'fault-times', type: 'number', min: '1', max: '100', value: '1' });
   const applied = el('input', { id: 'fault-applied', type: 'checkbox' });
   redraw(wechatPanel,
@@ -499,39 +561,67 @@ function renderWechat(): void {
       { class: 'row' },
       kind,
       apiSelect,
+      collectionSelect,
       el('label', {}, '次数 ', times),
       el('label', {}, applied, ' 操作已生效'),
       button('注入', { id: 'fault-arm', class: 'warn' }, () => {
         const preset = FAULTS[Number(kind.value)]!;
-        void api('faults', { fault: preset.fault, api: apiSelect.value || undefined, times: Number(times.value) || 1, applied: applied.checked }).then(() =>
-          notice(`已注入：${preset.label}${apiSelect.value ? `（${apiSelect.value}）` : ''}`),
-        );
+        void api('faults', {
+          fault: preset.fault,
+          api: apiSelect.value || undefined,
+          collection: collectionSelect.value || undefined,
+          times: Number(times.value) || 1,
+          applied: applied.checked,
+        }).then(() => notice(`已注入：${preset.label}${apiSelect.value ? `（${apiSelect.value}）` : ''}${collectionSelect.value ? `（集合 ${collectionSelect.value}）` : ''}`));
       }),
     ),
     el('p', { id: 'faults-armed' }, `还在等待的故障：${cloud.faultsArmed === null ? '无限' : cloud.faultsArmed}`),
     button('清除所有故障', { id: 'fault-clear' }, () => void api('faults/clear', {})),
-    el('h3', {}, '每个集合的故障'),
-    el('p', { class: 'muted' }, '需要本地云的数据库服务（issue 20）。'),
+    el('p', { class: 'muted' }, '选一个集合，故障只给这个集合上的数据库请求；微信的 errcode 和云调用错误只对 openapi 请求有意义（数据库请求会被拒绝并说明原因）。'),
   );
 }
 
 // ---- state ----
 
+let stateShown = '';
 function renderState(): void {
-  statePanel.replaceChildren(
+  // Redrawn only when what it shows changed: it holds no live data.
+  const shown = JSON.stringify([cloud.stateDir, cloud.stateFolders]);
+  if (shown === stateShown) return;
+  stateShown = shown;
+  const folder = el('input', { id: 'state-folder', placeholder: '文件夹名，如 session1', maxlength: '64' });
+  const folders = el('select', { id: 'state-folders' });
+  for (const name of cloud.stateFolders) folders.append(el('option', { value: name }, `.localcloud/${name}`));
+  redraw(
+    statePanel,
     el('h2', {}, '状态'),
-    el('p', { class: 'muted' }, '重置：本地云回到演示数据（账号、打印员、用户、请求记录、故障都重新开始），页面重新打开。'),
+    el('p', { class: 'muted' }, cloud.stateDir ? `启动时用了 --state ${cloud.stateDir}：按 Ctrl-C 结束时状态写回那里。` : '这次启动没有 --state：结束时什么也不保存。'),
+    el('h3', {}, '导出'),
+    el('p', { class: 'muted' }, '把本地云的状态（账号和状态、打印员、用户、每个集合）写到项目的 .localcloud/ 下的一个文件夹（git 不收录：里面有快递账号的密码）。'),
+    el('div', { class: 'row' }, folder, button('导出', { id: 'state-export' }, () => void api<{ folder: string }>('state/export', { folder: folder.value.trim() }).then((answer) => notice(`已导出到 ${answer.folder}`)))),
+    el('h3', {}, '导入'),
+    el('p', { class: 'muted' }, '本地云从演示数据加上这个文件夹重新开始（请求记录、故障清空），页面重新打开。'),
+    el(
+      'div',
+      { class: 'row' },
+      folders,
+      button('导入', { id: 'state-import' }, () => {
+        if (!folders.value) return notice('.localcloud/ 里还没有导出的文件夹');
+        void api('state/import', { folder: folders.value }).then(() => notice(`已从 .localcloud/${folders.value} 导入`));
+      }),
+    ),
+    el('h3', {}, '重置'),
+    el('p', { class: 'muted' }, '本地云回到演示数据（账号、打印员、用户、集合、请求记录、故障都重新开始），页面重新打开。'),
     button('重置为演示数据', { id: 'state-reset', class: 'warn' }, () => void api('reset', {}).then(() => notice('已重置为演示数据'))),
-    el('h3', {}, '导出 / 导入'),
-    el('p', { class: 'muted' }, '导出到文件夹、从文件夹导入需要本地云的种子文件夹和导出功能（issue 20），还没有。'),
   );
 }
 
 // ---- loading and live ----
 
 async function refresh(): Promise<void> {
-  const answer = await api<{ state: CloudState; requests: CloudRequest[]; calls: FunctionCall[] }>('state');
+  const answer = await api<{ state: CloudState; collections: CollectionView[]; requests: CloudRequest[]; calls: FunctionCall[] }>('state');
   cloud = answer.state;
+  collections = answer.collections;
   requests.clear();
   for (const request of answer.requests) requests.set(request.seq, request);
   calls.clear();
@@ -539,6 +629,7 @@ async function refresh(): Promise<void> {
   renderRequests();
   renderData();
   renderWechat();
+  renderState();
 }
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
