@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../../localcloud/demo';
 import type { Fault, FaultScope } from '../../localcloud/faults';
 import { CLOUD_FUNCTION_TIMEOUT_MS, startWarmFunction, type Invocation, type WarmFunction } from '../../localcloud/invoke';
-import { documentsFromFile, documentsToFile, type Document } from '../../localcloud/services/database/ejson';
+import { EJSON } from 'bson';
+import { documentsFromFile, type Document } from '../../localcloud/services/database/ejson';
 import { COLLECTION_NAME } from '../../localcloud/services/database/store';
 import type { AccountRecord, AccountRef, LogisticsSnapshot } from '../../localcloud/services/openapi/wechat-logistics';
 import { startLocalCloud, type CloudRequest, type LocalCloud } from '../../localcloud/server';
@@ -137,10 +138,10 @@ function stateFolders(base: string): string[] {
     .sort();
 }
 
-/** A document's _id as text, for the console to name it by. */
+/** A document's _id as text, for the console to name it by (an id that is no string as relaxed Extended JSON). */
 function idOf(document: Document): string {
   const id = document._id;
-  return typeof id === 'string' ? id : JSON.stringify(documentsToFile([{ _id: id }]));
+  return typeof id === 'string' ? id : EJSON.stringify({ _id: id } as Document, { relaxed: true });
 }
 
 function toFault(spec: FaultSpec, applied: boolean): Fault {
@@ -289,17 +290,19 @@ export async function startDevCloud(options: { stateDir?: string; foldersDir?: s
     collections: () =>
       cloud.database.collections().map((name) => ({
         name,
-        documents: (cloud.database.documents(name) ?? []).map((document) => ({ id: idOf(document), text: documentsToFile([document]).trim().replace(/^\[\s*|\s*\]$/g, '') })),
+        documents: (cloud.database.documents(name) ?? []).map((document) => ({ id: idOf(document), text: EJSON.stringify(document, undefined, 2, { relaxed: true }) })),
       })),
     putDocument(collection, text) {
       if (!COLLECTION_NAME.test(collection)) throw new DevCloudError('collection: 1–128 letters, digits, _ and -');
-      let document: Document;
+      // The state folder's reader, so a document here is read exactly as one in a collection file.
+      let read: Document[];
       try {
-        [document] = documentsFromFile(`[${text}]`, 'document') as [Document];
+        read = documentsFromFile(`[${text}]`, 'document');
       } catch (error) {
         throw new DevCloudError((error as Error).message);
       }
-      if (document === undefined || documentsFromFile(`[${text}]`, 'document').length !== 1) throw new DevCloudError('document: exactly one JSON object');
+      const [document] = read;
+      if (document === undefined || read.length !== 1) throw new DevCloudError('document: exactly one JSON object');
       const existing = cloud.database.documents(collection) ?? [];
       const at = document._id === undefined ? -1 : existing.findIndex((each) => idOf(each) === idOf(document));
       cloud.database.seed(collection, at < 0 ? [...existing, document] : existing.map((each, index) => (index === at ? document : each)));
