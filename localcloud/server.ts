@@ -41,6 +41,16 @@ export interface LocalCloudOptions extends ServiceSeeds {
   exportOnClose?: string | boolean;
   /** Receives one line per request, password redacted (e.g. console.log for a demo). */
   log?: (line: string) => void;
+  /**
+   * Refuse every request whose Host is not this server's own `127.0.0.1:PORT` (a page in a browser
+   * reaching the port by another name, DNS rebinding). For a cloud a browser could reach (npm run dev).
+   */
+  requireOwnHost?: boolean;
+  /**
+   * A path segment every function URL starts with (`/<prefix>/fn/<name>`); requests without it are
+   * refused. Unguessable, it keeps a cross-site multipart POST (which needs no CORS) out.
+   */
+  pathPrefix?: string;
 }
 
 /** What became of a request: the gateway's own outcomes or one of a service's. */
@@ -91,6 +101,11 @@ export interface LocalCloud extends ServiceControls {
   requests(filter?: RequestFilter & { revealSecrets?: boolean }): CloudRequest[];
   requestCount(filter?: RequestFilter): number;
   clearRequests(): void;
+  /**
+   * Calls `listener` with each request (redacted) when it is logged and again when it is answered
+   * (a hanging one only once); returns the unsubscribe.
+   */
+  onRequest(listener: (request: CloudRequest) => void): () => void;
   /** Writes every service's state into `dir` as a state folder (startLocalCloud({ stateDir }) reads it back). */
   exportState(dir: string): void;
   /** Stops the server and ends every socket, hanging requests included (and exports, with exportOnClose). */
@@ -250,10 +265,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing: Promise<void> | undefined;
+  const listeners = new Set<(request: CloudRequest) => void>();
+  const notify = (request: CloudRequest) => {
+    for (const listener of listeners) listener(redactRequest(request));
+  };
+  const pathPrefix = options.pathPrefix === undefined ? '' : `/${encodeURIComponent(options.pathPrefix)}`;
+  let ownHost = '';
 
   function respond(response: http.ServerResponse, outcome: RequestOutcome, request: CloudRequest): void {
     if (outcome.kind === 'hung') return;
     request.answeredAt = clock();
+    notify(request);
     const service = serviceOf(outcome);
     const answer = service ? service.render(outcome as never) : renderGatewayOutcome(outcome as GatewayOutcome);
     if (answer !== undefined) send(response, answer);
@@ -263,13 +285,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const request: CloudRequest = { seq: ++seq, ...entry };
     log.push(request);
     options.log?.(`[localcloud] ${formatRequest(request)}`);
+    if (entry.outcome.kind === 'hung' || entry.fault === 'slow') notify(request);
     return request;
   }
 
   /** The call the request makes, or why it is refused. */
   async function readCall(request: http.IncomingMessage): Promise<{ call: GatewayCall } | Refusal> {
-    const pathname = pathOf(request.url);
-    if (pathname === undefined) return { functionName: '', apiName: '', reason: 'request target is not a URL' };
+    const target = pathOf(request.url);
+    if (target === undefined) return { functionName: '', apiName: '', reason: 'request target is not a URL' };
+    if (!target.startsWith(`${pathPrefix}/`)) return { functionName: '', apiName: '', reason: 'path outside the function URLs' };
+    const pathname = target.slice(pathPrefix.length);
     const matched = FUNCTION_PATH.exec(pathname);
     const functionName = matched?.[1] !== undefined && URL_SEGMENT.test(matched[1]) ? matched[1] : '';
     if (request.method !== 'POST') return { functionName, apiName: '', reason: `method ${request.method}` };
@@ -292,12 +317,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const receivedAt = clock();
+    if (options.requireOwnHost && request.headers.host !== ownHost) {
+      // Not logged: nothing of a foreign page's request is the cloud's business.
+      return send(response, { status: 403, contentType: 'text/plain', body: Buffer.from('forbidden: Host') });
+    }
     const read = await readCall(request);
     const refuse = (refusal: Refusal, service?: string) => {
       const outcome: RequestOutcome = { kind: 'rejected', reason: refusal.reason };
       const logged = record({ ...(service ? { service } : {}), functionName: refusal.functionName, apiName: refusal.apiName, params: {}, applied: false, outcome, receivedAt });
       if (refusal.status === undefined) return respond(response, outcome, logged);
       logged.answeredAt = clock();
+      notify(logged);
       send(response, { status: refusal.status, contentType: TCB_JSON, body: tcbJsonBody('INVALID_PARAM', refusal.reason) });
     };
     if (!('call' in read)) return refuse(read);
@@ -378,6 +408,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('local cloud has no TCP address');
   const url = `http://127.0.0.1:${address.port}`;
+  ownHost = `127.0.0.1:${address.port}`;
 
   const matches = (request: CloudRequest, filter: RequestFilter) =>
     (filter.functionName === undefined || request.functionName === filter.functionName) &&
@@ -391,7 +422,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   return {
     url,
     port: address.port,
-    functionUrl: (functionName) => `${url}/fn/${encodeURIComponent(functionName)}`,
+    functionUrl: (functionName) => `${url}${pathPrefix}/fn/${encodeURIComponent(functionName)}`,
     faults,
     requests: (filter = {}) =>
       log
@@ -402,6 +433,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log.length = 0;
     },
     exportState,
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     openapi,
     database: services.database.controls,
     close: () => {

@@ -43,14 +43,16 @@ const SECRET_KEY = /passw(or)?d|secret/i;
 
 /**
  * Replaces, in any text, every value that sits under a password- or secret-like key anywhere in
- * `values` (events, variables) by ******: what these scripts print passes through it.
+ * `values` (events, variables) by ******, also where it stands JSON-escaped in JSON text: what
+ * these scripts print passes through it.
  */
 export function secretScrubber(...values: unknown[]): (text: string) => string {
   const secretsIn = (value: unknown): string[] =>
     typeof value !== 'object' || value === null
       ? []
       : Object.entries(value).flatMap(([key, inner]) => (SECRET_KEY.test(key) && typeof inner === 'string' && inner !== '' ? [inner] : secretsIn(inner)));
-  const secrets = values.flatMap(secretsIn);
+  // Each as it is and as it stands inside JSON text (a quote or backslash in it is escaped there).
+  const secrets = values.flatMap(secretsIn).flatMap((secret) => [JSON.stringify(secret).slice(1, -1), secret]);
   return (text) => secrets.reduce((out, secret) => out.split(secret).join('******'), text);
 }
 

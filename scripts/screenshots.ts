@@ -24,7 +24,6 @@
  *   npm run screenshots [-- --out <dir>]      (default: docs/screenshots)
  *   npm run screenshots -- --verify
  */
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -34,6 +33,8 @@ import { BUILTIN_GLUE, builtinsFromWeui } from './browser/builtins-css';
 import { PAGE_STATES_TEST, runPageStates } from './page-states-run';
 import { checkReport } from './check-report';
 import { ensureSideInstall } from './side-install';
+import { underCi, whatIsMissing } from './browser/chromium';
+import { sheetsFor, type Sheet } from './browser/page-sheets';
 import { PAGE_STATES } from '../test/page/support/page-states';
 
 const REPO = path.resolve(__dirname, '..');
@@ -41,8 +42,6 @@ const SIDE_DIR = path.join(__dirname, 'browser');
 const MINIPROGRAM_ROOT = path.join(REPO, 'miniprogram');
 const DOCS_DIR = path.join(REPO, 'docs', 'screenshots');
 const MANIFEST = 'states.json';
-/** j-component's class prefix for the rendered page (its tag name), which wcsc's suffix marks stand for. */
-const PAGE_CLASS_PREFIX = 'main--';
 const VIEWPORT = { width: 375, height: 667, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 // The few puppeteer-core calls used, typed by hand so type-checking needs no side install.
@@ -70,30 +69,6 @@ interface InPage {
 }
 const { insertWxss, contentHeight, fontsReady, layoutProblems } = require(path.join(__dirname, 'browser', 'in-page')) as InPage;
 
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-/** Why the browser check cannot run here, or undefined when it can. */
-function whatIsMissing(): { browser?: string; missing?: string } {
-  const given = process.env.CHROME_PATH;
-  if (given && !fs.existsSync(given)) return { missing: `CHROME_PATH is ${given}, which does not exist` };
-  const browser = given || ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map(onPath).find(Boolean);
-  if (!browser) return { missing: 'no Chromium (set CHROME_PATH, or install it: apt-get install chromium fonts-noto-cjk)' };
-  const fonts = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
-  if (fonts.status !== 0 || !fonts.stdout.trim()) return { browser, missing: 'no Chinese fonts, the page would show empty boxes (install them: apt-get install fonts-noto-cjk)' };
-  return { browser };
-}
-
 /** Renders every state in miniprogram-simulate and collects its DOM as <state>.html. */
 function snapshotStates(dir: string): void {
   const run = runPageStates({ PAGE_MINIPROGRAM_ROOT: '', PAGE_SNAPSHOT_DIR: dir });
@@ -115,35 +90,6 @@ function documentFor(body: string, builtinsCss: string): string {
 <style>${BUILTIN_GLUE}\n${builtinsCss}</style></head><body>${body}</body></html>`;
 }
 
-interface Sheet {
-  /** Relative to the mini program root, as wcsc names it. */
-  readonly file: string;
-  readonly prefix: string;
-}
-
-/**
- * The WXSS a page is shown with: app.wxss, the page's own, and each custom component's it uses
- * (recursively), each with the class prefix j-component gives it (its tag name and "--"; the
- * page's is main--). Files that do not exist are left out.
- */
-function sheetsFor(root: string, page: string): Sheet[] {
-  const sheets: Sheet[] = [{ file: 'app.wxss', prefix: '' }];
-  const seen = new Set<string>();
-  const visit = (component: string, prefix: string) => {
-    if (seen.has(`${component}|${prefix}`)) return;
-    seen.add(`${component}|${prefix}`);
-    sheets.push({ file: `${component}.wxss`, prefix });
-    const jsonFile = path.join(root, `${component}.json`);
-    const json = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> }) : {};
-    for (const [tag, target] of Object.entries(json.usingComponents ?? {})) {
-      const resolved = target.startsWith('/') ? target.slice(1) : path.posix.join(path.posix.dirname(component), target);
-      visit(path.posix.normalize(resolved), `${tag}--`);
-    }
-  };
-  visit(page, PAGE_CLASS_PREFIX);
-  return sheets.filter((sheet) => fs.existsSync(path.join(root, sheet.file)));
-}
-
 async function applyWxss(page: BrowserPage, wcsc: string, sheets: readonly Sheet[]): Promise<void> {
   await page.evaluate(insertWxss, wcsc, sheets);
 }
@@ -152,12 +98,6 @@ async function applyWxss(page: BrowserPage, wcsc: string, sheets: readonly Sheet
 async function fitToContent(page: BrowserPage): Promise<void> {
   const height = await page.evaluate(contentHeight);
   await page.setViewport({ ...VIEWPORT, height: Math.max(VIEWPORT.height, height) });
-}
-
-/** CI=true (any value but empty, 0 or false), as CI sets it. */
-function underCi(): boolean {
-  const ci = (process.env.CI ?? '').trim().toLowerCase();
-  return ci !== '' && ci !== '0' && ci !== 'false';
 }
 
 export interface ManifestEntry {

@@ -50,6 +50,24 @@ const RUN_HERE: Array<{ command: string; as?: string; check: (run: Run, copy: st
     },
   },
   { command: 'npm start', check: (run) => expect(run.stdout).toContain('全部步骤符合预期') },
+  {
+    // It runs until Ctrl-C: started as a job of its own, its printed URL opened (and without the
+    // token), then Ctrl-C as a terminal sends it, to the whole job. The browser test walks it with clicks.
+    command: 'npm run dev',
+    as: [
+      'set -m',
+      'npm run dev > dev.log 2>&1 & job=$!',
+      "for i in $(seq 1 240); do grep -q 'token=' dev.log && break; sleep 0.5; done",
+      "url=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[A-Za-z0-9_-]*' dev.log)",
+      `node -e 'Promise.all([fetch(process.argv[1]), fetch(process.argv[1].replace(/[?].*/, ""))]).then(([a, b]) => console.log("console " + a.status + ", without the token " + b.status))' "$url"`,
+      'kill -INT -- -$job; wait $job; echo "exit $?"; cat dev.log',
+    ].join('\n'),
+    check: (run) => {
+      expect(run.stdout).toContain('console 200, without the token 403');
+      expect(run.stdout).toMatch(/^exit 130$/m);
+      expect(run.stdout).toContain('已停止');
+    },
+  },
   { command: 'npm run docs', check: (_run, copy) => expect(readFileSync(path.join(copy, 'README.md'), 'utf8')).toBe(README) },
   {
     // The full bench takes minutes: one quick round shows it runs and prints every table the README quotes.
@@ -102,7 +120,7 @@ test('each command the README shows is run here or said where it runs', () => {
   expect([...commands].sort()).toEqual([...Object.keys(ELSEWHERE), ...RUN_HERE.map((step) => step.command)].sort());
 });
 
-test.each(RUN_HERE.map((step) => [step.as ?? step.command, step] as const))(
+test.each(RUN_HERE.map((step) => [step.as !== undefined && !step.as.includes('\n') ? step.as : step.command, step] as const))(
   '%s runs as written on a fresh copy',
   async (_title, { command, as, check }) => {
     const run = await runInCopy(as ?? command);

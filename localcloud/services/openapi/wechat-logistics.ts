@@ -331,6 +331,8 @@ export interface LogisticsSnapshot {
   pendingAccounts: AccountRef[];
   /** Every record, as getAllAccount lists it (camelCase). */
   accounts: AccountRecord[];
+  /** Openids WeChat knows as users of the mini program. */
+  knownUsers: string[];
 }
 
 function byKey(a: AccountRef, b: AccountRef): number {
@@ -345,6 +347,7 @@ export function snapshot(state: LogisticsState): LogisticsSnapshot {
     boundAccounts: withStatus(AccountStatusCode.BOUND),
     pendingAccounts: withStatus(AccountStatusCode.UNDER_REVIEW),
     accounts: records.map((record) => ({ ...record, serviceType: record.serviceType.map((service) => ({ ...service })) })),
+    knownUsers: [...state.knownUsers].sort(),
   };
 }
 
