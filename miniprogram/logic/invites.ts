@@ -9,7 +9,10 @@
  * answer onto the card's path, and from the page's query into the accept call.
  */
 import type { Envelope } from '../../core/envelope';
-import { INVITE_QUERY_KEY, INVITE_TTL_HOURS, type MintedInviteData } from '../shared/printer-invites';
+import { INVITE_QUERY_KEY, INVITE_TTL_HOURS, type MintedInviteData as MintAnswer } from '../shared/printer-invites';
+
+/** What the page uses of a mint's answer (issue 21 adds more; the page engineer takes them up). */
+export type MintedInviteData = Pick<MintAnswer, 'invite' | 'expiresAt'>;
 import { CLIENT_OUTCOMES } from '../services/logistics';
 import { resultPanelFor, resultView, type ResultView } from './outcome';
 
