@@ -98,21 +98,21 @@ async function runAs<CallParams>(
   if (!checked.ok) return refused(checked.envelope);
   const audited = { action: operation.action(checked.params), target: { ...operation.target(checked.params), ...checked.auditTarget } };
   const records = new RecordsSession((request) => callWithRetries(DATABASE_CALLS[request.op], request, { ...deps, call: deps.database }, policy.policy, startedAt));
-  const kept = () => ({ attempts: records.attempts, ...(records.created.length === 0 ? {} : { collectionCreated: [...records.created] }) });
+  // `attempts` counts the operation's openapi attempts; the records' requests are not among them.
+  const kept = () => (records.created.length === 0 ? {} : { collectionCreated: [...records.created] });
   try {
     const outcome = await operation.answer(checked.params, (call, params) => callWithRetries(call, params, deps, policy.policy, startedAt), { caller, now: startedAt, records });
-    const { attempts, ...rest } = kept();
-    const { auditTarget, envelope, recorded, useGivenBack } = outcome;
+    const { auditTarget, envelope, attempts, recorded, useGivenBack } = outcome;
     return {
       action: audited.action,
       target: { ...audited.target, ...auditTarget },
       envelope,
-      attempts: outcome.attempts + attempts,
-      ...rest,
+      attempts,
+      ...kept(),
       ...(recorded === undefined ? {} : { recorded }),
       ...(useGivenBack === undefined ? {} : { useGivenBack }),
     };
   } catch (bug) {
-    return { ...audited, envelope: internalError(fn, bug), ...kept() };
+    return { ...audited, envelope: internalError(fn, bug), attempts: 0, ...kept() };
   }
 }

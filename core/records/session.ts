@@ -26,15 +26,10 @@ export type DatabaseCallWithRetries = (request: DatabaseRequest) => Promise<Call
 export class RecordsSession {
   /** Collections this run created (for the audit line). */
   readonly created: CollectionName[] = [];
-  /** Attempts made by the database requests (the audit line's count adds them). */
-  attempts = 0;
-
   constructor(private readonly callWithRetries: DatabaseCallWithRetries) {}
 
   private async request(request: DatabaseRequest): Promise<Envelope> {
-    const outcome = await this.callWithRetries(request);
-    this.attempts += outcome.attempts;
-    return outcome.envelope;
+    return (await this.callWithRetries(request)).envelope;
   }
 
   /** The documents the functions wrote that match (client-written ones left out). */

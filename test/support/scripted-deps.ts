@@ -8,7 +8,7 @@ import type { AuditLine } from '../../core/audit';
 import type { CallResult } from '../../core/call-engine';
 import type { DatabaseCalls, DatabaseRequest } from '../../core/records/database';
 import type { RunnerDeps } from '../../core/run-operation';
-import { memoryDatabase } from './memory-database';
+import { recordsDatabase } from './memory-database';
 
 export type ScriptedAnswer = CallResult | { throws: unknown } | 'hang';
 
@@ -34,7 +34,7 @@ export function scriptedDeps(
   const logs: string[] = [];
   const sleeps: number[] = [];
   const databaseRequests: DatabaseRequest[] = [];
-  const database = options.database ?? memoryDatabase().calls;
+  const database = options.database ?? recordsDatabase().calls;
   const caller = options.caller ?? { openid: ADMIN_OPENID, source: 'wx_client' };
   const deps: RunnerDeps<any> = {
     wxContext: () => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source }),
