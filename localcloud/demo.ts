@@ -2,7 +2,7 @@
  * The seeded demo world of `npm start` and `npm run invoke`: made-up accounts at the carriers and
  * made-up openids. The passwords are demo data, documented in README.md, and still never printed.
  */
-import type { CarrierAccount } from './logistics';
+import type { CarrierAccount } from './services/openapi/wechat-logistics';
 
 export const DEMO_ADMIN_OPENID = 'oDemoAdmin0000000000000000001';
 export const DEMO_STRANGER_OPENID = 'oDemoStranger000000000000002';

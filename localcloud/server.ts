@@ -1,93 +1,72 @@
 /**
- * The local cloud: a loopback HTTP server that answers wx-server-sdk's cloud calls (wx.openApi) the
- * way the CloudBase gateway and WeChat do, with the logistics rules of the docs pages as state.
+ * The local cloud's gateway: a loopback HTTP server that answers wx-server-sdk's cloud calls the
+ * way the CloudBase gateway does, and hands each request to the service that serves its action
+ * (services/: openapi with the emulated WeChat logistics state, the CloudBase database).
  *
- * Each function gets its own URL (functionUrl(name)), so the cloud knows who calls and checks the
- * apiName against that function's config.json, as the real cloud does at deploy time. The invoker
- * adds the caller's OPENID to that URL (callerUrl() in invoke.ts), so the cloud knows every user who has invoked a
- * function, as WeChat knows its mini program's users.
+ * Here: HTTP and its limits, the function URL and the caller in it, reading the body envelope
+ * (multipart or JSON) for its `action`, the request log, faults, a state folder in and out, and
+ * close(). Everything an action means is its service's.
+ *
+ * Each function gets its own URL (functionUrl(name)), so the cloud knows who calls (the openapi
+ * service checks the apiName against that function's config.json, as the real cloud does at
+ * deploy time). The invoker adds the caller's OPENID to that URL (callerUrl() in invoke.ts), so the
+ * cloud knows every user who has invoked a function, as WeChat knows its mini program's users.
  */
-import { readFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { createFaults, faultApplies, type Fault, type Faults } from './faults';
-import {
-  addKnownUsers,
-  answer as weChatAnswer,
-  approveReview,
-  createLogisticsState,
-  IMPLEMENTED_APIS,
-  registerCarrierAccount,
-  rejectReview,
-  seedAccounts,
-  snapshot,
-  type AccountRecord,
-  type AccountRef,
-  type CarrierAccount,
-  type LogisticsSnapshot,
-  type WeChatAnswer,
-} from './logistics';
 import { formFields, parseMultipart } from './multipart';
-import { decodeRequestData, encodeCloudError, encodeTypedAnswer, encodeWeChatAnswer, encodeWeChatBody } from './protocol';
+import { REDACTED, redactParams, redactSecretValues, SECRET_KEY } from './redaction';
+import type { GatewayCall, GatewayOutcome, HttpAnswer, RequestBody, ServiceRequest } from './service';
+import { createServices, SERVICES, type ServiceControls, type ServiceOutcome, type ServiceSeeds } from './services';
+import { exportStateFolder } from './state-folder';
+
+export { redactParams, redactSecretValues } from './redaction';
+export { CloudErrorCode } from './services/openapi';
 
 export const DEFAULT_FUNCTIONS_DIR = path.resolve(__dirname, '..', 'cloudfunctions');
 
-/** Cloud error codes (CommOpenApiResp.error_code) the gateway itself answers. */
-export const CloudErrorCode = {
-  API_NOT_FOUND: -604100,
-  NO_API_PERMISSION: -604101,
-} as const;
-
-export interface LocalCloudOptions {
+export interface LocalCloudOptions extends ServiceSeeds {
   /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
   port?: number;
   /** Where each function's folder (with its config.json) is; default the project's cloudfunctions/. */
   functionsDir?: string;
-  /** Accounts that exist at the carriers (what binds are checked against). */
-  carrierAccounts?: readonly CarrierAccount[];
-  /** Initial state. */
-  printers?: readonly string[];
-  boundAccounts?: readonly AccountRef[];
-  /** Account records as they are, any status (see seedAccounts()). */
-  accounts?: ReadonlyArray<AccountRef & Partial<AccountRecord>>;
-  /** Openids WeChat knows as users of the mini program, beside the printers and every invoker. */
-  knownUsers?: readonly string[];
+  /**
+   * A state folder to start from (see state-folder.ts): `database/<collection>.json`, `openapi/*.json`.
+   * Read when it exists, after the seeds above; a missing folder is an empty start.
+   */
+  stateDir?: string;
+  /** On close(), write the state to this folder (true: to stateDir). */
+  exportOnClose?: string | boolean;
   /** Receives one line per request, password redacted (e.g. console.log for a demo). */
   log?: (line: string) => void;
 }
 
-/** What became of a request. */
-export type RequestOutcome =
-  /** WeChat's JSON answer; `fields` holds a read's own fields (list, openid, …), snake_case. */
-  | { kind: 'answered'; errcode: number; errmsg: string; fields?: Record<string, unknown> }
-  /** A seeded answer body, sent as it is (any JSON, e.g. of the wrong shape). */
-  | { kind: 'seeded'; body: unknown }
-  /** This text under this content_type, as it is (the contentType fault). */
-  | { kind: 'typed'; contentType: string; body: string }
-  | { kind: 'cloudError'; errorCode: number }
-  | { kind: 'http'; status: number }
-  | { kind: 'tcbJson'; code: string; message: string }
-  | { kind: 'malformed' }
-  | { kind: 'hung' }
-  /** Not a cloud call this server understands (wrong path, not multipart, …): a TCB JSON error. */
-  | { kind: 'rejected'; reason: string };
+/** What became of a request: the gateway's own outcomes or one of a service's. */
+export type RequestOutcome = GatewayOutcome | ServiceOutcome;
 
 export interface CloudRequest {
   /** 1, 2, … in arrival order. */
   seq: number;
+  /** The service that took the request ('openapi', 'database'); absent when none did. */
+  service?: string;
   /** From the URL the function was given; '' if the path named none. */
   functionName: string;
   /** The caller's OPENID, when the invoker put it in the URL. */
   callerOpenid?: string;
-  /** e.g. 'logistics.bindAccount'; '' if the request did not say. */
+  /** e.g. 'logistics.bindAccount' or 'database.getDocument'; '' if the request did not say. */
   apiName: string;
-  /** The decoded HTTPS params (snake_case). Password redacted unless revealSecrets was asked for. */
+  /** A database request's collection. */
+  collection?: string;
+  /** What the request says (openapi: the decoded HTTPS params, snake_case). Password redacted unless revealSecrets was asked for. */
   params: Record<string, unknown>;
+  /** The request in short, for the log line (a database request: its collection, query, …). */
+  summary?: string;
   appid?: string;
   /** The injected fault this request got, if any. */
   fault?: Fault['kind'];
-  /** Whether the logistics state changed (the operation ran). */
+  /** Whether the service's state changed (the operation ran). */
   applied: boolean;
   outcome: RequestOutcome;
   /** When the request arrived and when its answer was sent (ms, performance.timeOrigin-based); no answeredAt while hanging. */
@@ -98,9 +77,10 @@ export interface CloudRequest {
 export interface RequestFilter {
   functionName?: string;
   api?: string;
+  collection?: string;
 }
 
-export interface LocalCloud {
+export interface LocalCloud extends ServiceControls {
   /** http://127.0.0.1:PORT */
   readonly url: string;
   readonly port: number;
@@ -111,39 +91,28 @@ export interface LocalCloud {
   requests(filter?: RequestFilter & { revealSecrets?: boolean }): CloudRequest[];
   requestCount(filter?: RequestFilter): number;
   clearRequests(): void;
-  /** Printers and bound / pending accounts; never a password. */
-  state(): LogisticsSnapshot;
-  registerCarrierAccount(account: CarrierAccount): void;
-  /** The carrier's reviewer approves an account under review (EMS, status 1 → 0); false if none was. */
-  approveReview(account: AccountRef): boolean;
-  /** The same, by its older name. */
-  approvePending(account: AccountRef): boolean;
-  /** The reviewer rejects it (status 1 → 2, `reason` in remark_wrong_msg); false if none was under review. */
-  rejectReview(account: AccountRef, reason: string): boolean;
-  /** Puts account records in as they are: any status (3, or values WeChat never listed), any field. */
-  seedAccounts(records: ReadonlyArray<AccountRef & Partial<AccountRecord>>): void;
-  /** Makes openids known as users of the mini program (updatePrinter answers 40003 for others). */
-  addKnownUsers(openids: readonly string[]): void;
-  /** Stops the server and ends every socket, hanging requests included. */
+  /** Writes every service's state into `dir` as a state folder (startLocalCloud({ stateDir }) reads it back). */
+  exportState(dir: string): void;
+  /** @deprecated cloud.openapi.state(); kept while scripts/start.ts, invoke.ts and bench.ts move over. */
+  state: ServiceControls['openapi']['state'];
+  /** @deprecated cloud.openapi.registerCarrierAccount(). */
+  registerCarrierAccount: ServiceControls['openapi']['registerCarrierAccount'];
+  /** @deprecated cloud.openapi.approveReview(). */
+  approveReview: ServiceControls['openapi']['approveReview'];
+  /** @deprecated cloud.openapi.rejectReview(). */
+  rejectReview: ServiceControls['openapi']['rejectReview'];
+  /** Stops the server and ends every socket, hanging requests included (and exports, with exportOnClose). */
   close(): Promise<void>;
 }
 
-const REDACTED = '******';
-/** Params whose values never leave the request log unredacted. */
-const SECRET_PARAM = /passw(or)?d|secret/i;
-const FUNCTION_PATH = /^\/fn\/([A-Za-z0-9_-]{1,128})(?:\/caller\/([^/]{1,256}))?$/;
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Function names and OPENIDs: the only characters a function URL's segments may hold. */
+const URL_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
+const FUNCTION_PATH = /^\/fn\/([^/]*)(?:\/caller\/([^/]*))?$/;
+/** Far above any real call (a wx.openApi call's params are a few KiB; a database batch of documents more). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Neither protobuf (wire type 4 at offset 1) nor JSON: what a misbehaving proxy might send. */
 const MALFORMED_BODY = Buffer.from('<html><body>502 Bad Gateway</body></html>');
-
-export function redactParams(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, SECRET_PARAM.test(key) ? REDACTED : value]));
-}
-
-/** `text` with every occurrence of each secret value replaced by ******. */
-export function redactSecretValues(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
-}
+const TCB_JSON = 'application/json; charset=utf-8';
 
 /**
  * The request with its secret params redacted, and their values scrubbed from the outcome too: an
@@ -151,32 +120,24 @@ export function redactSecretValues(text: string, secrets: readonly string[]): st
  */
 export function redactRequest(request: CloudRequest): CloudRequest {
   const secrets = Object.entries(request.params)
-    .filter(([key, value]) => SECRET_PARAM.test(key) && typeof value === 'string' && value.length > 0)
+    .filter(([key, value]) => SECRET_KEY.test(key) && typeof value === 'string' && value.length > 0)
     .map(([, value]) => value as string);
+  const scrubText = (text: string) => redactSecretValues(text, secrets);
   const outcome = request.outcome;
+  const service = serviceOf(outcome);
   const scrubbed: RequestOutcome =
-    outcome.kind === 'answered'
-      ? { ...outcome, errmsg: redactSecretValues(outcome.errmsg, secrets) }
+    service !== undefined
+      ? (service.scrub(outcome as never, scrubText) as RequestOutcome)
       : outcome.kind === 'tcbJson'
-        ? { ...outcome, message: redactSecretValues(outcome.message, secrets) }
+        ? { ...outcome, message: scrubText(outcome.message) }
         : outcome.kind === 'rejected'
-          ? { ...outcome, reason: redactSecretValues(outcome.reason, secrets) }
+          ? { ...outcome, reason: scrubText(outcome.reason) }
           : { ...outcome };
-  return { ...request, params: redactParams(request.params), outcome: scrubbed };
+  return { ...request, params: redactParams(request.params), ...(request.summary ? { summary: scrubText(request.summary) } : {}), outcome: scrubbed };
 }
 
-function describeRequestOutcome(outcome: RequestOutcome): string {
+function describeGatewayOutcome(outcome: GatewayOutcome): string {
   switch (outcome.kind) {
-    case 'answered': {
-      const count = outcome.fields?.count;
-      return `errcode ${outcome.errcode} ${outcome.errmsg}${typeof count === 'number' ? ` (count ${count})` : ''}`;
-    }
-    case 'seeded':
-      return `seeded answer ${JSON.stringify(outcome.body)?.slice(0, 120) ?? 'undefined'}`;
-    case 'typed':
-      return `answer of content type ${JSON.stringify(outcome.contentType)}: ${JSON.stringify(outcome.body.slice(0, 120))}`;
-    case 'cloudError':
-      return `cloud error_code ${outcome.errorCode}`;
     case 'http':
       return `HTTP ${outcome.status}`;
     case 'tcbJson':
@@ -190,114 +151,106 @@ function describeRequestOutcome(outcome: RequestOutcome): string {
   }
 }
 
+/** The service whose outcome this is; undefined for the gateway's own. */
+function serviceOf(outcome: RequestOutcome) {
+  return Object.values(SERVICES).find((service) => service.owns(outcome));
+}
+
 /** One printable line for a request, password redacted. */
 export function formatRequest(unredacted: CloudRequest): string {
   const request = redactRequest(unredacted);
   const fault = request.fault ? ` [fault ${request.fault}${request.applied ? ', applied' : ''}]` : '';
-  const params = JSON.stringify(request.params);
-  return `#${request.seq} ${request.functionName || '?'} → ${request.apiName || '?'} ${params}${fault} → ${describeRequestOutcome(request.outcome)}`;
+  const said = request.summary ?? JSON.stringify(request.params);
+  const service = serviceOf(request.outcome);
+  const outcome = service ? service.describe(request.outcome as never) : describeGatewayOutcome(request.outcome as GatewayOutcome);
+  return `#${request.seq} ${request.functionName || '?'} → ${request.apiName || '?'} ${said}${fault} → ${outcome}`;
 }
 
-/** The openapi names a function's config.json grants; none when it is missing or unreadable. */
-async function grantedApis(functionsDir: string, functionName: string): Promise<ReadonlySet<string>> {
-  try {
-    const config = JSON.parse(await readFile(path.join(functionsDir, functionName, 'config.json'), 'utf8')) as {
-      permissions?: { openapi?: unknown };
-    };
-    const openapi = config.permissions?.openapi;
-    return new Set(Array.isArray(openapi) ? openapi.filter((api): api is string => typeof api === 'string') : []);
-  } catch {
-    return new Set();
-  }
-}
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
+/** The body, or 'too large' once it passes MAX_BODY_BYTES (the rest is read and dropped, so the client can read the 413). */
+function readBody(request: http.IncomingMessage): Promise<Buffer | 'too large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too large' : Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
 
-/** What the request asks, or why it cannot be understood. */
-type Parsed =
-  | { ok: true; functionName: string; callerOpenid?: string; apiName: string; params: Record<string, unknown>; appid?: string }
-  | { ok: false; functionName: string; apiName: string; reason: string };
-
-/** The request target's path; undefined when the target is not a URL (`POST http://[ HTTP/1.1`). */
+/** The request target's path as sent (no dot-segment folding, no decoding); undefined when the target is not a URL. */
 function pathOf(target: string | undefined): string | undefined {
   try {
-    return new URL(target ?? '/', 'http://localhost').pathname;
+    const parsed = new URL(target ?? '/', 'http://localhost');
+    return target?.startsWith('/') ? target.split(/[?#]/, 1)[0] : parsed.pathname;
   } catch {
     return undefined;
   }
 }
 
-function decodedOrUndefined(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
+/** The action and fields of a body: multipart (openapi) or JSON (database), as the SDK sends them. */
+function readEnvelope(body: Buffer, contentType: string | undefined): { action: string | undefined; body: RequestBody } | { reason: string } {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') {
+    let fields: unknown;
+    try {
+      fields = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      return { reason: `bad JSON body: ${(error as Error).message}` };
+    }
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return { reason: 'a JSON body must be an object' };
+    const record = fields as Record<string, unknown>;
+    return { action: typeof record.action === 'string' ? record.action : undefined, body: { encoding: 'json', fields: record } };
+  }
   try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
+    const parts = formFields(parseMultipart(body, contentType));
+    return { action: parts.get('action')?.data.toString('utf8'), body: { encoding: 'multipart', parts } };
+  } catch (error) {
+    return { reason: `bad multipart body: ${(error as Error).message}` };
   }
 }
 
-async function parseCloudCall(request: http.IncomingMessage): Promise<Parsed> {
-  const pathname = pathOf(request.url);
-  if (pathname === undefined) return { ok: false, functionName: '', apiName: '', reason: 'request target is not a URL' };
-  const matched = FUNCTION_PATH.exec(pathname);
-  const functionName = matched?.[1] ?? '';
-  const callerOpenid = decodedOrUndefined(matched?.[2]);
-  if (request.method !== 'POST') return { ok: false, functionName, apiName: '', reason: `method ${request.method}` };
-  if (!functionName) return { ok: false, functionName, apiName: '', reason: `no function in path ${pathname}` };
-  let fields;
-  try {
-    fields = formFields(parseMultipart(await readBody(request), request.headers['content-type']));
-  } catch (error) {
-    return { ok: false, functionName, apiName: '', reason: `bad multipart body: ${(error as Error).message}` };
-  }
-  const apiName = fields.get('apiName')?.data.toString('utf8') ?? '';
-  const action = fields.get('action')?.data.toString('utf8');
-  if (action !== 'wx.openApi') return { ok: false, functionName, apiName, reason: `unsupported action ${action ?? '(none)'}` };
-  const requestData = fields.get('requestData');
-  if (!apiName || requestData === undefined) return { ok: false, functionName, apiName, reason: 'apiName or requestData missing' };
-  try {
-    const call = decodeRequestData(requestData.data);
-    if (call.apiType !== 'OPEN_API') return { ok: false, functionName, apiName, reason: `api_type ${call.apiType}` };
-    return { ok: true, functionName, ...(callerOpenid ? { callerOpenid } : {}), apiName, params: call.params, ...(call.appid ? { appid: call.appid } : {}) };
-  } catch (error) {
-    return { ok: false, functionName, apiName, reason: `requestData is not a CommApiData: ${(error as Error).message}` };
-  }
-}
-
-function send(response: http.ServerResponse, status: number, contentType: string | undefined, body: Buffer): void {
+function send(response: http.ServerResponse, answer: HttpAnswer): void {
   // `Connection: close`: a fresh connection per call, so no keep-alive socket is ever reused while
   // the server is closing it (which would surface in the SDK as a spurious -501001).
-  response.writeHead(status, {
-    ...(contentType ? { 'content-type': contentType } : {}),
-    'content-length': body.length,
+  response.writeHead(answer.status, {
+    ...(answer.contentType ? { 'content-type': answer.contentType } : {}),
+    'content-length': answer.body.length,
     connection: 'close',
   });
-  response.end(body);
+  response.end(answer.body);
 }
 
 function tcbJsonBody(code: string, message: string): Buffer {
   return Buffer.from(JSON.stringify({ code, message, requestId: 'local-cloud' }));
 }
 
+function renderGatewayOutcome(outcome: GatewayOutcome): HttpAnswer | undefined {
+  switch (outcome.kind) {
+    case 'http':
+      return { status: outcome.status, body: Buffer.alloc(0) };
+    case 'malformed':
+      return { status: 200, contentType: 'application/octet-stream', body: MALFORMED_BODY };
+    case 'tcbJson':
+      // The SDK reads a TCB error only with exactly this content-type.
+      return { status: 200, contentType: TCB_JSON, body: tcbJsonBody(outcome.code, outcome.message) };
+    case 'rejected':
+      return { status: 200, contentType: TCB_JSON, body: tcbJsonBody('INVALID_PARAM', outcome.reason) };
+    case 'hung':
+      return undefined; // close() ends the socket.
+  }
+}
+
+/** A request the gateway could not hand to any service, and why. */
+type Refusal = { functionName: string; apiName: string; reason: string; status?: number };
+
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const functionsDir = options.functionsDir ?? DEFAULT_FUNCTIONS_DIR;
-  const logistics = createLogisticsState(options);
+  const services = createServices({ ...options, functionsDir });
+  const serviceList = Object.values(services);
   const clock = () => performance.timeOrigin + performance.now();
   const faults = createFaults();
   const log: CloudRequest[] = [];
@@ -306,69 +259,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>();
   let closing: Promise<void> | undefined;
 
-  /** The normal answer: permission, then the API's rules (which change the state). */
-  async function normalOutcome(functionName: string, apiName: string, params: Record<string, unknown>): Promise<{ outcome: RequestOutcome; applied: boolean }> {
-    if (!(await grantedApis(functionsDir, functionName)).has(apiName)) {
-      return { outcome: { kind: 'cloudError', errorCode: CloudErrorCode.NO_API_PERMISSION }, applied: false };
-    }
-    const implementation = IMPLEMENTED_APIS[apiName];
-    if (implementation === undefined) return { outcome: { kind: 'cloudError', errorCode: CloudErrorCode.API_NOT_FOUND }, applied: false };
-    return { outcome: answeredOutcome(implementation(logistics, params)), applied: true };
-  }
-
-  function answeredOutcome(answer: WeChatAnswer): RequestOutcome {
-    const { errcode, errmsg, ...fields } = answer;
-    return { kind: 'answered', errcode, errmsg, ...(Object.keys(fields).length > 0 ? { fields } : {}) };
-  }
-
-  function faultOutcome(fault: Fault, params: Record<string, unknown>, normal: RequestOutcome | undefined): RequestOutcome {
-    switch (fault.kind) {
-      case 'errcode': {
-        const errmsg = typeof fault.errmsg === 'function' ? fault.errmsg(params) : fault.errmsg;
-        return { kind: 'answered', ...weChatAnswer(fault.errcode, errmsg) };
-      }
-      case 'cloudError':
-        return { kind: 'cloudError', errorCode: fault.errorCode };
-      case 'http':
-        return { kind: 'http', status: fault.status };
-      case 'slow':
-        return normal ?? { kind: 'rejected', reason: 'no answer' };
-      case 'hang':
-        return { kind: 'hung' };
-      case 'malformed':
-        return { kind: 'malformed' };
-      case 'tcbJson':
-        return { kind: 'tcbJson', code: fault.code, message: fault.message ?? `injected ${fault.code}` };
-      case 'answer':
-        return { kind: 'seeded', body: fault.body };
-      case 'contentType':
-        return { kind: 'typed', contentType: fault.contentType, body: fault.body };
-    }
-  }
-
-  function respond(response: http.ServerResponse, outcome: RequestOutcome, request?: CloudRequest): void {
-    if (outcome.kind !== 'hung' && request !== undefined) request.answeredAt = clock();
-    switch (outcome.kind) {
-      case 'answered':
-        return send(response, 200, 'application/octet-stream', encodeWeChatAnswer({ errcode: outcome.errcode, errmsg: outcome.errmsg, ...outcome.fields }));
-      case 'seeded':
-        return send(response, 200, 'application/octet-stream', encodeWeChatBody(outcome.body));
-      case 'typed':
-        return send(response, 200, 'application/octet-stream', encodeTypedAnswer(outcome.body, outcome.contentType));
-      case 'cloudError':
-        return send(response, 200, 'application/octet-stream', encodeCloudError(outcome.errorCode));
-      case 'http':
-        return send(response, outcome.status, undefined, Buffer.alloc(0));
-      case 'malformed':
-        return send(response, 200, 'application/octet-stream', MALFORMED_BODY);
-      case 'tcbJson':
-        // The SDK reads a TCB error only with exactly this content-type.
-        return send(response, 200, 'application/json; charset=utf-8', tcbJsonBody(outcome.code, outcome.message));
-      case 'rejected':
-        return send(response, 200, 'application/json; charset=utf-8', tcbJsonBody('INVALID_PARAM', outcome.reason));
-      case 'hung':
-        return; // close() ends the socket.
-    }
+  function respond(response: http.ServerResponse, outcome: RequestOutcome, request: CloudRequest): void {
+    if (outcome.kind === 'hung') return;
+    request.answeredAt = clock();
+    const service = serviceOf(outcome);
+    const answer = service ? service.render(outcome as never) : renderGatewayOutcome(outcome as GatewayOutcome);
+    if (answer !== undefined) send(response, answer);
   }
 
   function record(entry: Omit<CloudRequest, 'seq'>): CloudRequest {
@@ -378,26 +274,59 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     return request;
   }
 
+  /** The call the request makes, or why it is refused. */
+  async function readCall(request: http.IncomingMessage): Promise<{ call: GatewayCall } | Refusal> {
+    const pathname = pathOf(request.url);
+    if (pathname === undefined) return { functionName: '', apiName: '', reason: 'request target is not a URL' };
+    const matched = FUNCTION_PATH.exec(pathname);
+    const functionName = matched?.[1] !== undefined && URL_SEGMENT.test(matched[1]) ? matched[1] : '';
+    if (request.method !== 'POST') return { functionName, apiName: '', reason: `method ${request.method}` };
+    if (!functionName) return { functionName, apiName: '', reason: `no function in path ${pathname}` };
+    const caller = matched?.[2];
+    // Only an OPENID's alphabet: a caller here becomes a known user, so no `..`, `%2F`, bidi or other characters.
+    if (caller !== undefined && !URL_SEGMENT.test(caller)) {
+      return { functionName, apiName: '', reason: 'the /caller/ segment must be an OPENID: 1-128 characters of A-Z a-z 0-9 _ -' };
+    }
+    const body = await readBody(request);
+    if (body === 'too large') return { functionName, apiName: '', reason: `body larger than ${MAX_BODY_BYTES} bytes`, status: 413 };
+    const envelope = readEnvelope(body, request.headers['content-type']);
+    if ('reason' in envelope) return { functionName, apiName: '', reason: envelope.reason };
+    const apiName = envelope.body.encoding === 'multipart' ? (envelope.body.parts.get('apiName')?.data.toString('utf8') ?? '') : '';
+    if (envelope.action === undefined || !serviceList.some((service) => service.serves(envelope.action!))) {
+      return { functionName, apiName, reason: `unsupported action ${envelope.action ?? '(none)'}` };
+    }
+    return { call: { functionName, ...(caller !== undefined ? { callerOpenid: caller } : {}), action: envelope.action, body: envelope.body } };
+  }
+
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const receivedAt = clock();
-    const parsed = await parseCloudCall(request);
-    if (!parsed.ok) {
-      const outcome: RequestOutcome = { kind: 'rejected', reason: parsed.reason };
-      const logged = record({ functionName: parsed.functionName, apiName: parsed.apiName, params: {}, applied: false, outcome, receivedAt });
-      return respond(response, outcome, logged);
-    }
-    const { functionName, apiName, params } = parsed;
-    // Whoever invokes a function is a user of the mini program.
-    if (parsed.callerOpenid !== undefined) addKnownUsers(logistics, [parsed.callerOpenid]);
-    const fault = faults.take({ functionName, apiName });
-    const normal = fault === undefined || faultApplies(fault) ? await normalOutcome(functionName, apiName, params) : undefined;
-    const outcome = fault === undefined ? normal!.outcome : faultOutcome(fault, params, normal?.outcome);
+    const read = await readCall(request);
+    const refuse = (refusal: Refusal, service?: string) => {
+      const outcome: RequestOutcome = { kind: 'rejected', reason: refusal.reason };
+      const logged = record({ ...(service ? { service } : {}), functionName: refusal.functionName, apiName: refusal.apiName, params: {}, applied: false, outcome, receivedAt });
+      if (refusal.status === undefined) return respond(response, outcome, logged);
+      logged.answeredAt = clock();
+      send(response, { status: refusal.status, contentType: TCB_JSON, body: tcbJsonBody('INVALID_PARAM', refusal.reason) });
+    };
+    if (!('call' in read)) return refuse(read);
+    const { call } = read;
+    const service = serviceList.find((candidate) => candidate.serves(call.action))!;
+    const decoded = service.decode(call);
+    if (!decoded.ok) return refuse({ functionName: call.functionName, apiName: decoded.apiName, reason: decoded.reason }, service.name);
+    if (call.callerOpenid !== undefined) for (const each of serviceList) each.noteCaller?.(call.callerOpenid);
+    const serviceRequest: ServiceRequest = decoded.request;
+    const fault = faults.take({ functionName: call.functionName, apiName: serviceRequest.apiName, collection: serviceRequest.collection });
+    const normal = fault === undefined || faultApplies(fault) ? await decoded.run() : undefined;
+    const outcome: RequestOutcome = fault === undefined ? normal!.outcome : faultOutcome(service.faultOutcome(fault, serviceRequest), fault, normal?.outcome);
     const logged = record({
-      functionName,
-      ...(parsed.callerOpenid ? { callerOpenid: parsed.callerOpenid } : {}),
-      apiName,
-      params,
-      ...(parsed.appid ? { appid: parsed.appid } : {}),
+      service: service.name,
+      functionName: call.functionName,
+      ...(call.callerOpenid ? { callerOpenid: call.callerOpenid } : {}),
+      apiName: serviceRequest.apiName,
+      ...(serviceRequest.collection !== undefined ? { collection: serviceRequest.collection } : {}),
+      params: serviceRequest.params,
+      ...(serviceRequest.summary !== undefined ? { summary: serviceRequest.summary } : {}),
+      ...(serviceRequest.appid ? { appid: serviceRequest.appid } : {}),
       ...(fault ? { fault: fault.kind } : {}),
       applied: normal?.applied ?? false,
       outcome,
@@ -414,12 +343,34 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     respond(response, outcome, logged);
   }
 
+  /** A fault's answer: the service's for its own kinds, else the gateway's. */
+  function faultOutcome(own: ServiceOutcome | { refused: string } | undefined, fault: Fault, normal: RequestOutcome | undefined): RequestOutcome {
+    if (own !== undefined) return 'refused' in own ? { kind: 'rejected', reason: own.refused } : own;
+    switch (fault.kind) {
+      case 'http':
+        return { kind: 'http', status: fault.status };
+      case 'slow':
+        return normal ?? { kind: 'rejected', reason: 'no answer' };
+      case 'hang':
+        return { kind: 'hung' };
+      case 'malformed':
+        return { kind: 'malformed' };
+      case 'tcbJson':
+        return { kind: 'tcbJson', code: fault.code, message: fault.message ?? `injected ${fault.code}` };
+      default:
+        return { kind: 'rejected', reason: `fault ${fault.kind} has no answer here` };
+    }
+  }
+
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       // A bug here must not take the test run down; the SDK sees an HTTP 500.
-      if (!response.headersSent && closing === undefined) send(response, 500, 'text/plain', Buffer.from(`local cloud error: ${(error as Error).name}`));
+      if (!response.headersSent && closing === undefined) send(response, { status: 500, contentType: 'text/plain', body: Buffer.from(`local cloud error: ${(error as Error).name}`) });
     });
   });
+  // A client that half-closes its socket after its request (shutdown(SHUT_WR)) still gets the
+  // answer: by default Node's HTTP server aborts such a request and ends the socket unanswered.
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -438,7 +389,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const matches = (request: CloudRequest, filter: RequestFilter) =>
     (filter.functionName === undefined || request.functionName === filter.functionName) &&
-    (filter.api === undefined || request.apiName === filter.api);
+    (filter.api === undefined || request.apiName === filter.api) &&
+    (filter.collection === undefined || request.collection === filter.collection);
+  const exportState = (dir: string) => exportStateFolder(services, dir);
+  const exportOnClose = options.exportOnClose === true ? options.stateDir : options.exportOnClose || undefined;
+  if (options.exportOnClose === true && options.stateDir === undefined) throw new Error('exportOnClose: true needs a stateDir');
+  const openapi = services.openapi.controls;
 
   return {
     url,
@@ -453,13 +409,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     clearRequests: () => {
       log.length = 0;
     },
-    state: () => snapshot(logistics),
-    registerCarrierAccount: (account) => registerCarrierAccount(logistics, account),
-    approveReview: (account) => approveReview(logistics, account),
-    approvePending: (account) => approveReview(logistics, account),
-    rejectReview: (account, reason) => rejectReview(logistics, account, reason),
-    seedAccounts: (records) => seedAccounts(logistics, records),
-    addKnownUsers: (openids) => addKnownUsers(logistics, openids),
+    exportState,
+    openapi,
+    database: services.database.controls,
+    state: openapi.state,
+    registerCarrierAccount: openapi.registerCarrierAccount,
+    approveReview: openapi.approveReview,
+    rejectReview: openapi.rejectReview,
     close: () => {
       closing ??= (async () => {
         for (const timer of timers) clearTimeout(timer);
@@ -468,8 +424,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections();
         await closed;
+        if (exportOnClose !== undefined) exportState(exportOnClose);
       })();
       return closing;
     },
   };
 }
+
+export { REDACTED };

@@ -20,6 +20,7 @@ import { startLocalCloud, type LocalCloud } from '../localcloud/server';
 import { build, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle } from './build';
 import { BUNDLE_FILE, CACHE_FILE } from './build/code-cache';
 import { EXTRAS_FILE } from './build/split-bundle';
+import { databaseReadRows } from './bench/database-read';
 import { dependencyClosureSize, folderSize, NAIVE_APIS, writeNaiveFunction, type NaiveApi } from './bench/naive';
 import { median, quantile, seededRandom, shuffled } from './bench/stats';
 
@@ -252,6 +253,8 @@ async function main(): Promise<void> {
     console.log(`Node ${version}, ${cpus().length} CPUs, ${options.runs} interleaved rounds; children get no NODE_EXTRA_CA_CERTS / NODE_OPTIONS.\n`);
     console.log(tables.map(markdown).join('\n\n'));
     if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ node: version, runs: options.runs, tables, samples: Object.fromEntries(samples), warm }, null, 1)}\n`);
+    process.stderr.write('a database read…\n');
+    console.log(['', 'Cold start of a function whose first call reads one document:', '', '| function | variant | cold start ms, median (p25–p75) | × naive (median of pairs) | peak RSS MiB, median |', '| --- | --- | --: | --: | --: |', ...(await databaseReadRows({ node: options.node, runs: options.runs, workDir }))].join('\n'));
   } finally {
     await cloud.close();
     rmSync(workDir, { recursive: true, force: true });

@@ -2,7 +2,8 @@
  * Builds every cloud function — each folder of cloudfunctions/ with a src/index.ts — into a folder
  * that deploys as it is (no cloud-side npm install): index.js, esbuild's bundle exporting `main`
  * with wx-server-sdk inside, whose SDK modules the openapi call never uses are required on first
- * use (build/lazy-requires.ts, build/sdk-patches.ts) from index.extras.js (build/split-bundle.ts).
+ * use (build/lazy-requires.ts, build/sdk-patches.ts) from index.database.js (the database's) and
+ * index.extras.js (the rest) (build/split-bundle.ts).
  * Figures and reasons: docs/performance.md.
  *
  *   npm run build                     the default build
@@ -19,7 +20,7 @@ import * as path from 'node:path';
 import { addCodeCache, BUNDLE_FILE, CACHE_FILE, type CacheRuntime } from './build/code-cache';
 import { sourcePatchPlugin } from './build/lazy-requires';
 import { SDK_PATCHES } from './build/sdk-patches';
-import { buildSplit, EXTRAS_FILE } from './build/split-bundle';
+import { buildSplit } from './build/split-bundle';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'cloudfunctions');
@@ -42,11 +43,11 @@ const inlineCloudbaseVersion: esbuild.Plugin = {
 export interface BundleOptions {
   /** Defer the SDK requires the openapi call never runs (default true). */
   lazyRequires?: boolean;
-  /** …and put what only they reach in index.extras.js (default true). */
+  /** …and put what only they reach in index.database.js and index.extras.js (default true). */
   split?: boolean;
 }
 
-/** Bundles `entryPoint` into <functionDir>/index.js (and index.extras.js); returns esbuild's and the patches' warnings. */
+/** Bundles `entryPoint` into <functionDir>/index.js (and its deferred files); returns esbuild's and the patches' warnings. */
 export async function writeBundle(entryPoint: string, functionDir: string, options: BundleOptions = {}): Promise<string[]> {
   const { lazyRequires = true, split = true } = options;
   const common = {
@@ -65,16 +66,17 @@ export async function writeBundle(entryPoint: string, functionDir: string, optio
     charset: 'ascii',
     logLevel: 'silent',
   } satisfies esbuild.BuildOptions;
-  let output: { main: string; extras?: string; warnings: string[] };
+  let output: { main: string; deferred: Record<string, string>; warnings: string[] };
   if (lazyRequires && split) {
     output = await buildSplit({ ...common, plugins: [inlineCloudbaseVersion] }, SDK_PATCHES, PROJECT_ROOT);
   } else {
     const result = await esbuild.build({ ...common, plugins: [inlineCloudbaseVersion, ...(lazyRequires ? [sourcePatchPlugin(SDK_PATCHES)] : [])] });
-    output = { main: result.outputFiles[0]?.text ?? '', warnings: result.warnings.map((warning) => warning.text) };
+    output = { main: result.outputFiles[0]?.text ?? '', deferred: {}, warnings: result.warnings.map((warning) => warning.text) };
   }
   mkdirSync(functionDir, { recursive: true });
-  for (const file of [EXTRAS_FILE, BUNDLE_FILE, CACHE_FILE]) rmSync(path.join(functionDir, file), { force: true });
-  if (output.extras !== undefined) writeFileSync(path.join(functionDir, EXTRAS_FILE), output.extras);
+  // Every deferred file of an earlier build goes: a part that is no more must not be left behind.
+  for (const file of readdirSync(functionDir)) if (/^index\.[\w-]+\.js$/.test(file) || file === CACHE_FILE) rmSync(path.join(functionDir, file), { force: true });
+  for (const [file, text] of Object.entries(output.deferred)) writeFileSync(path.join(functionDir, file), text);
   writeFileSync(path.join(functionDir, 'index.js'), output.main);
   return output.warnings;
 }

@@ -26,6 +26,11 @@ export interface SourcePatch {
   replacements?: ReadonlyArray<{ find: string; replace: string; why: string }>;
   /** Specifiers that `replacements` turn into first-use requires. */
   deferredByReplacements?: readonly string[];
+  /**
+   * Deferred specifiers whose modules get a file of their own, index.<part>.js (split-bundle.ts),
+   * so their first use reads only them; the others share index.extras.js.
+   */
+  parts?: Readonly<Record<string, string>>;
 }
 
 export class SourcePatchError extends Error {}

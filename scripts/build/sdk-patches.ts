@@ -31,6 +31,8 @@ export const SDK_PATCHES: readonly SourcePatch[] = [
       logger_1: './logger',
       notification_1: './notification',
     },
+    // cloud.database() reads its own file: @cloudbase/database, bson, lodash.* (none shared with the other features).
+    parts: { './database': 'database' },
     replacements: [
       {
         why: 'build the models client (cloud.models) on first read; its arguments are still evaluated in init',

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build, FUNCTION_NAMES, FUNCTIONS_DIR, warmUpEvent, writeBundle, type BuiltFunction } from '../../scripts/build';
 import { BUNDLE_FILE, CACHE_FILE, cacheFileBytes, readCacheFile } from '../../scripts/build/code-cache';
-import { EXTRAS_FILE } from '../../scripts/build/split-bundle';
+import { EXTRAS_FILE, partFile } from '../../scripts/build/split-bundle';
 import { startOpenapiResponder, type OpenapiResponder, type RecordedRequest } from './support/openapi-responder';
 import { CALL_MAIN, DETERMINISTIC, functionTestEnvironment, lastJsonLine, runNode, type MainCall } from './support/processes';
 
@@ -52,12 +52,12 @@ async function callMain(functionDir: string, name: string, options: { nodeArgs?:
 }
 
 describe('the build', () => {
-  it('builds every folder with a src/index.ts: index.js, the extras, package.json without dependencies, config.json', () => {
+  it('builds every folder with a src/index.ts: index.js, the deferred files (database, extras), package.json without dependencies, config.json', () => {
     expect(built.map((fn) => fn.name).sort()).toEqual([...FUNCTION_NAMES].sort());
     expect(FUNCTION_NAMES).toEqual(expect.arrayContaining(['bindAccount', 'updatePrinter']));
     for (const { name, dir, warnings } of built) {
       expect(warnings).toEqual([]);
-      expect(readdirSync(dir).sort()).toEqual(['config.json', 'index.js', EXTRAS_FILE, 'package.json'].sort());
+      expect(readdirSync(dir).sort()).toEqual(['config.json', 'index.js', partFile('database'), EXTRAS_FILE, 'package.json'].sort());
       const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
       expect(pkg.dependencies).toBeUndefined();
       expect(pkg.main).toBe('index.js');
@@ -68,7 +68,7 @@ describe('the build', () => {
   it('with the code cache: the same bundle in index.bundle.js (in Node\'s module wrapper), a loader as index.js, a cache made by this Node', () => {
     for (const name of FUNCTION_NAMES) {
       const dir = path.join(workDir, 'cached', name);
-      expect(readdirSync(dir).sort()).toEqual(['config.json', 'index.js', BUNDLE_FILE, EXTRAS_FILE, CACHE_FILE, 'package.json'].sort());
+      expect(readdirSync(dir).sort()).toEqual(['config.json', 'index.js', BUNDLE_FILE, partFile('database'), EXTRAS_FILE, CACHE_FILE, 'package.json'].sort());
       const bundle = readFileSync(path.join(dir, BUNDLE_FILE), 'utf8');
       expect(bundle).toBe(`${Module.wrap(readFileSync(path.join(workDir, 'built', name, 'index.js'), 'utf8'))}\n`);
       const { header } = readCacheFile(readFileSync(path.join(dir, CACHE_FILE)));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, writeBundle } from '../../scripts/build';
-import { EXTRAS_FILE } from '../../scripts/build/split-bundle';
+import { EXTRAS_FILE, partFile } from '../../scripts/build/split-bundle';
 import { GENERIC_TCB_ANSWER, startOpenapiResponder, type OpenapiResponder, type RecordedRequest } from './support/openapi-responder';
 import { DETERMINISTIC, functionTestEnvironment, runNode, SDK_TOUR, SUPPORT_DIR, type NodeRun } from './support/processes';
 
@@ -60,18 +60,26 @@ it('every SDK feature behaves, prints and sends exactly as the SDK from node_mod
   expect(comparable(bundled.requests)).toEqual(comparable(reference.requests));
 }, 60_000);
 
-it('reaches database(), callFunction, the storage calls and logger() without throwing at load, from the extras file', async () => {
+it('reaches database() from index.database.js alone, then callFunction, the storage calls and logger() from the extras file, without throwing at load', async () => {
   const script = `const cloud = require(${JSON.stringify(bundledSdk)});
-    const extrasRead = () => Object.keys(require.cache).some((file) => file.endsWith(${JSON.stringify(EXTRAS_FILE)}));
+    const read = () => ${JSON.stringify([partFile('database'), EXTRAS_FILE])}.filter((file) => Object.keys(require.cache).some((loaded) => loaded.endsWith(file)));
     cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
-    const readAtInit = extrasRead();
+    const readAtInit = read();
     const db = cloud.database();
-    const reached = [typeof db.collection, typeof cloud.callFunction, typeof cloud.uploadFile, typeof cloud.getTempFileURL,
+    const collection = [typeof db.collection, typeof db.collection('x').where({ a: db.command.gt(1) }).get, typeof db.serverDate];
+    const readAfterDatabase = read();
+    const reached = [typeof cloud.callFunction, typeof cloud.uploadFile, typeof cloud.getTempFileURL,
       typeof cloud.deleteFile, typeof cloud.downloadFile, typeof cloud.logger().info, typeof cloud.openapi.logistics.updatePrinter];
-    process.stdout.write(JSON.stringify({ reached, readAtInit, readAfter: extrasRead() }) + '\\n');`;
+    process.stdout.write(JSON.stringify({ collection, reached, readAtInit, readAfterDatabase, readAfter: read() }) + '\\n');`;
   const run = await runNode(['-e', script], functionTestEnvironment('reach', responder.url), workDir);
   expect(run.code).toBe(0);
-  expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '')).toEqual({ reached: Array(8).fill('function'), readAtInit: false, readAfter: true });
+  expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '')).toEqual({
+    collection: Array(3).fill('function'),
+    reached: Array(7).fill('function'),
+    readAtInit: [],
+    readAfterDatabase: [partFile('database')],
+    readAfter: [partFile('database'), EXTRAS_FILE],
+  });
 }, 30_000);
 
 it('@cloudbase/node-sdk: an app made by init() has the same surface, models built on first read', async () => {

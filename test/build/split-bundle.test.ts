@@ -1,5 +1,5 @@
 /**
- * The split of a bundle into index.js and index.extras.js, on a small package: what goes where, that
+ * The split of a bundle into index.js and its deferred files (index.extras.js, a part's own file), on a small package: what goes where, that
  * a module both parts use stays one instance, and that the build refuses a split it cannot keep
  * correct. (The real SDK split is toured in sdk-features.test.ts.)
  */
@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { sha256, type SourcePatch } from '../../scripts/build/lazy-requires';
-import { buildSplit, EXTRAS_FILE, type SplitBundle } from '../../scripts/build/split-bundle';
+import { buildSplit, EXTRAS_FILE, partFile, type SplitBundle } from '../../scripts/build/split-bundle';
 import { runNode } from './support/processes';
 
 const ENTRY_SOURCE = ['"use strict";', 'const heavy_1 = require("./heavy");', 'const shared = require("./shared");', 'exports.shared = shared;', 'exports.heavy = () => heavy_1.compute();', ''].join('\n');
@@ -65,7 +65,7 @@ async function runSplit(entry: string, bundle: SplitBundle, script: string): Pro
   const out = path.join(path.dirname(entry), 'out');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'index.js'), bundle.main);
-  writeFileSync(path.join(out, EXTRAS_FILE), bundle.extras as string);
+  writeFileSync(path.join(out, EXTRAS_FILE), bundle.deferred[EXTRAS_FILE] as string);
   const prelude = `const index = ${JSON.stringify(path.join(out, 'index.js'))};
     const extrasRead = () => Object.keys(require.cache).some((file) => file.endsWith(${JSON.stringify(EXTRAS_FILE)}));\n`;
   const run = await runNode(['-e', prelude + script], { PATH: process.env.PATH ?? '' }, out);
@@ -77,10 +77,10 @@ it('puts what only the deferred require reaches in the extras, and loads them on
   const entry = writeFixture('placement');
   const bundle = await split(entry, [entryPatch()]);
   expect(bundle.main).not.toContain('ONLY_IN_EXTRAS_TABLE');
-  expect(bundle.extras).toContain('ONLY_IN_EXTRAS_TABLE');
+  expect(bundle.deferred[EXTRAS_FILE]).toContain('ONLY_IN_EXTRAS_TABLE');
   // shared.js is in index.js only; the extras reach it through the registry.
   expect(bundle.main).toContain('count: 0');
-  expect(bundle.extras).not.toContain('count: 0');
+  expect(bundle.deferred[EXTRAS_FILE]).not.toContain('count: 0');
 
   const script = `const sdk = require(index);
     const atLoad = extrasRead();
@@ -117,8 +117,8 @@ it('keeps two installed copies of a patched file apart: each defers to its own m
 });
 
 it('writes no extras when nothing is deferred', async () => {
-  const { extras } = await split(writeFixture('nothing-deferred'), [entryPatch({ deferredRequires: {} })]);
-  expect(extras).toBeUndefined();
+  const { deferred } = await split(writeFixture('nothing-deferred'), [entryPatch({ deferredRequires: {} })]);
+  expect(deferred).toEqual({});
 });
 
 it('warns when a patched file would load only from the extras, unpatched', async () => {
@@ -131,7 +131,7 @@ it('bundles a patched file that changed (an SDK upgrade) whole into index.js, wi
   const entry = writeFixture('changed');
   const bundle = await split(entry, [entryPatch({ sha256: '0'.repeat(64) })]);
   expect(bundle.warnings).toEqual([expect.stringMatching(/^fixture-sdk\/index\.js changed \(sha256 [0-9a-f]{64}, patch written for 0{64}\): bundled unpatched/)]);
-  expect(bundle.extras).toBeUndefined();
+  expect(bundle.deferred).toEqual({});
   expect(bundle.main).toContain('ONLY_IN_EXTRAS_TABLE');
   const out = path.join(path.dirname(entry), 'out');
   mkdirSync(out, { recursive: true });
@@ -143,4 +143,71 @@ it('bundles a patched file that changed (an SDK upgrade) whole into index.js, wi
 it('fails when both files would share an ES module (it would be required, not imported)', async () => {
   const entry = writeFixture('shared-esm', { 'shared.js': 'export let count = 0;\n' });
   await expect(split(entry, [entryPatch()])).rejects.toThrow(/ES modules used by both files cannot be shared: node_modules\/fixture-sdk\/shared\.js/);
+});
+
+describe('parts: a deferred require with a file of its own', () => {
+  const TWO_PARTS_ENTRY = [
+    '"use strict";',
+    'const heavy_1 = require("./heavy");',
+    'const db_1 = require("./db");',
+    'const shared = require("./shared");',
+    'exports.shared = shared;',
+    'exports.heavy = () => heavy_1.compute();',
+    'exports.db = () => db_1.query();',
+    '',
+  ].join('\n');
+  const DB = ['"use strict";', 'const shared = require("./shared");', 'const codec = require("./codec");', 'exports.query = () => { shared.count += 1; return { shared, codec: codec.name }; };', ''].join('\n');
+  const CODEC = 'exports.name = "ONLY_IN_DB_CODEC";\n';
+  const partsPatch = (overrides: Partial<SourcePatch> = {}): SourcePatch =>
+    entryPatch({ sha256: sha256(TWO_PARTS_ENTRY), deferredRequires: { heavy_1: './heavy', db_1: './db' }, parts: { './db': 'db' }, ...overrides });
+
+  /** Writes index.js and every deferred file to <entry's folder>/out and runs `script` (with `read()`: which deferred files are loaded). */
+  async function runParts(entry: string, bundle: SplitBundle, script: string): Promise<unknown> {
+    const out = path.join(path.dirname(entry), 'out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'index.js'), bundle.main);
+    for (const [file, text] of Object.entries(bundle.deferred)) writeFileSync(path.join(out, file), text);
+    const prelude = `const index = ${JSON.stringify(path.join(out, 'index.js'))};
+      const read = () => Object.keys(require.cache).map((file) => require('path').basename(file)).filter((file) => file !== 'index.js').sort();\n`;
+    const run = await runNode(['-e', prelude + script], { PATH: process.env.PATH ?? '' }, out);
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout) as unknown;
+  }
+
+  it('puts the part in index.<part>.js: its first use reads that file only, one instance of what index.js shares', async () => {
+    const entry = writeFixture('parts', { 'index.js': TWO_PARTS_ENTRY, 'db.js': DB, 'codec.js': CODEC });
+    const bundle = await split(entry, [partsPatch()]);
+    expect(Object.keys(bundle.deferred).sort()).toEqual([EXTRAS_FILE, partFile('db')].sort());
+    expect(bundle.deferred[partFile('db')]).toContain('ONLY_IN_DB_CODEC');
+    expect(bundle.deferred[EXTRAS_FILE]).not.toContain('ONLY_IN_DB_CODEC');
+    expect(bundle.deferred[EXTRAS_FILE]).toContain('ONLY_IN_EXTRAS_TABLE');
+    expect(bundle.deferred[partFile('db')]).not.toContain('ONLY_IN_EXTRAS_TABLE');
+    expect(bundle.warnings).toEqual([]);
+    const script = `const sdk = require(index);
+      const atLoad = read();
+      const first = sdk.db();
+      const afterDb = read();
+      sdk.heavy();
+      process.stdout.write(JSON.stringify({ atLoad, afterDb, afterBoth: read(), sameShared: first.shared === sdk.shared, count: sdk.shared.count, codec: first.codec }));`;
+    expect(await runParts(entry, bundle, script)).toEqual({
+      atLoad: [],
+      afterDb: [partFile('db')],
+      afterBoth: [partFile('db'), EXTRAS_FILE].sort(),
+      sameShared: true,
+      count: 2,
+      codec: 'ONLY_IN_DB_CODEC',
+    });
+  });
+
+  it('folds the parts into the extras, with a warning, when two deferred files would share a module', async () => {
+    // heavy.js needs the codec too: in two files it would be two instances.
+    const heavyWithCodec = ['"use strict";', 'const shared = require("./shared");', 'const table = require("./table");', 'const codec = require("./codec");', 'exports.compute = () => ({ shared, rows: table.rows, codec });', ''].join('\n');
+    const entry = writeFixture('parts-shared', { 'index.js': TWO_PARTS_ENTRY, 'db.js': DB, 'codec.js': CODEC, 'heavy.js': heavyWithCodec });
+    const bundle = await split(entry, [partsPatch()]);
+    expect(Object.keys(bundle.deferred)).toEqual([EXTRAS_FILE]);
+    expect(bundle.warnings).toEqual([expect.stringMatching(/codec\.js is needed by two deferred files; every deferred require goes to index\.extras\.js/)]);
+    const script = `const sdk = require(index);
+      process.stdout.write(JSON.stringify({ codec: sdk.db().codec, same: sdk.heavy().codec.name === sdk.db().codec, read: read() }));`;
+    expect(await runParts(entry, bundle, script)).toEqual({ codec: 'ONLY_IN_DB_CODEC', same: true, read: [EXTRAS_FILE] });
+  });
 });

@@ -65,7 +65,7 @@ test(`${CONCURRENT_CALLS} invocations at once: every envelope right, final state
   for (const e of take(printers.length)) expect(e).toMatchObject({ ok: true, code: 'OK' });
   for (const e of take(strangerTries.length)) expect(e).toMatchObject({ ok: false, code: 'NOT_ADMIN' });
 
-  const state = cloud.state();
+  const state = cloud.openapi.state();
   const key = (a: { deliveryId: string; bizId: string }) => `${a.deliveryId}/${a.bizId}`;
   expect(state.boundAccounts.map(key).sort()).toEqual([...adminOnly, ...secondOnly, ...contested].map(key).sort());
   expect([...state.printers].sort()).toEqual([...printers].sort());

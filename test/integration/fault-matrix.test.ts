@@ -149,10 +149,10 @@ describe('fault matrix through the real SDK and the local cloud', () => {
         { kind: 'answered', errcode: -1, errmsg: expect.any(String) },
         { kind: 'answered', errcode: settlingErrcode, errmsg: expect.any(String) },
       ]);
-      expect(cloud.state().boundAccounts).toHaveLength(boundAfter);
+      expect(cloud.openapi.state().boundAccounts).toHaveLength(boundAfter);
     } finally {
       cloud.faults.clear();
-      if (cloud.state().boundAccounts.length > 0) await call(warm, { ...BIND, type: 'unbind' });
+      if (cloud.openapi.state().boundAccounts.length > 0) await call(warm, { ...BIND, type: 'unbind' });
     }
   }, SLOW_TEST_MS);
 

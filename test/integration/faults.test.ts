@@ -58,7 +58,7 @@ describe('a transient failure, then success', () => {
     expectCode(envelope, 'OK');
     expect(envelope.data).toBeUndefined();
     expect(cloud.requests().map((request) => request.applied)).toEqual([false, true]);
-    expect(cloud.state().printers).toContain('oOnceTimeout');
+    expect(cloud.openapi.state().printers).toContain('oOnceTimeout');
   });
 });
 
@@ -70,7 +70,7 @@ describe('a lost answer', () => {
     expect(envelope.data).toEqual({ appliedByEarlierAttempt: true, attempts: 2 });
     expect(cloud.requests().map((request) => request.outcome.kind)).toEqual(['hung', 'answered']);
     expect(cloud.requests()[1]!.outcome).toMatchObject({ errcode: 9300529 });
-    expect(cloud.state().boundAccounts).toEqual([{ deliveryId: 'YUNDA', bizId: 'faults-yunda' }]);
+    expect(cloud.openapi.state().boundAccounts).toEqual([{ deliveryId: 'YUNDA', bizId: 'faults-yunda' }]);
   });
 });
 
@@ -97,7 +97,7 @@ describe('config.json', () => {
       expectCode(envelope, 'NO_API_PERMISSION');
       expect(envelope.errMsg).toBe('system error: error code: -604101');
       expect(misdeployed.requests()).toEqual([expect.objectContaining({ functionName: 'updatePrinter', outcome: { kind: 'cloudError', errorCode: -604101 } })]);
-      expect(misdeployed.state().printers).toEqual([]);
+      expect(misdeployed.openapi.state().printers).toEqual([]);
     } finally {
       await misdeployed.close();
       functions.remove();

@@ -49,13 +49,13 @@ describe('updatePrinter (docs: 0, -1, 9300517)', () => {
   test('40003: an openid WeChat does not know as a user of the mini program is INVALID_OPENID, not retried', async () => {
     expectEnvelope(await call(printers, { openid: 'oNeverOpenedTheMiniProgram', updateType: 'bind' }), 'INVALID_OPENID');
     expect(cloud.requestCount()).toBe(1);
-    expect(cloud.state().printers).not.toContain('oNeverOpenedTheMiniProgram');
+    expect(cloud.openapi.state().printers).not.toContain('oNeverOpenedTheMiniProgram');
   });
 
   test('0: binds the caller themself when no openid is given', async () => {
     expectEnvelope(await call(printers, { updateType: 'bind' }), 'OK');
     expect(cloud.requests()).toEqual([expect.objectContaining({ functionName: 'updatePrinter', params: { openid: ADMIN, update_type: 'bind' } })]);
-    expect(cloud.state().printers).toContain(ADMIN);
+    expect(cloud.openapi.state().printers).toContain(ADMIN);
   });
 
   test('0: bind and unbind of another printer, each repeated, all answer 0', async () => {
@@ -64,7 +64,7 @@ describe('updatePrinter (docs: 0, -1, 9300517)', () => {
     }
     expect(cloud.requestCount()).toBe(4);
     expect(cloud.requests()[0]!.params).toEqual({ openid: 'oOtherPrinter', update_type: 'bind', tagid_list: '1,2' });
-    expect(cloud.state().printers).not.toContain('oOtherPrinter');
+    expect(cloud.openapi.state().printers).not.toContain('oOtherPrinter');
   });
 
   test('9300517 maps to INVALID_UPDATE_TYPE (injected: the function refuses a bad updateType itself; the real rule is in sdk-protocol.test.ts)', async () => {
@@ -87,14 +87,14 @@ describe('updatePrinter (docs: 0, -1, 9300517)', () => {
     const envelope = await call(printers, { openid: 'oPMinus1', updateType: 'bind' });
     expectEnvelope(envelope, 'OUTCOME_UNKNOWN');
     expect(cloud.requestCount()).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
-    expect(cloud.state().printers).not.toContain('oPMinus1');
+    expect(cloud.openapi.state().printers).not.toContain('oPMinus1');
   });
 });
 
 describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => {
   test('0 then 9300529 ALREADY_BOUND; unbind 0 then 9300530 BIZ_ID_NOT_FOUND', async () => {
     expectEnvelope(await call(accounts, { type: 'bind', ...YUNDA }), 'OK');
-    expect(cloud.state().boundAccounts).toContainEqual({ deliveryId: 'YUNDA', bizId: 'fn-yunda' });
+    expect(cloud.openapi.state().boundAccounts).toContainEqual({ deliveryId: 'YUNDA', bizId: 'fn-yunda' });
     const again = await call(accounts, { type: 'bind', ...YUNDA });
     expectEnvelope(again, 'ALREADY_BOUND');
     // The call carried a password: its errMsg holds no outside text (issue 18 item 3).
@@ -117,7 +117,7 @@ describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => 
     ]) {
       expectEnvelope(await call(accounts, event), 'WRONG_ACCOUNT_OR_PASSWORD');
     }
-    expect(cloud.state().boundAccounts).not.toContainEqual({ deliveryId: 'YUNDA', bizId: 'fn-yunda' });
+    expect(cloud.openapi.state().boundAccounts).not.toContainEqual({ deliveryId: 'YUNDA', bizId: 'fn-yunda' });
   });
 
   test('SF needs no password', async () => {
@@ -129,9 +129,9 @@ describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => 
     const envelope = await call(accounts, event);
     expectEnvelope(envelope, 'UNDER_REVIEW');
     expect(envelope.retryable).toBe(false);
-    expect(cloud.state().pendingAccounts).toEqual([{ deliveryId: 'EMS', bizId: 'fn-ems' }]);
+    expect(cloud.openapi.state().pendingAccounts).toEqual([{ deliveryId: 'EMS', bizId: 'fn-ems' }]);
     expectEnvelope(await call(accounts, event), 'UNDER_REVIEW');
-    expect(cloud.approvePending({ deliveryId: 'EMS', bizId: 'fn-ems' })).toBe(true);
+    expect(cloud.openapi.approveReview({ deliveryId: 'EMS', bizId: 'fn-ems' })).toBe(true);
     expectEnvelope(await call(accounts, event), 'ALREADY_BOUND');
     expectEnvelope(await call(accounts, { type: 'unbind', deliveryId: 'EMS', bizId: 'fn-ems' }), 'OK');
   });
@@ -140,7 +140,7 @@ describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => 
     const event = { type: 'bind', deliveryId: 'EMS', bizId: 'fn-ems-2', remarkContent: '联系人:李四' };
     expectEnvelope(await call(accounts, event), 'UNDER_REVIEW');
     expectEnvelope(await call(accounts, { type: 'unbind', deliveryId: 'EMS', bizId: 'fn-ems-2' }), 'OK');
-    expect(cloud.state().pendingAccounts).toEqual([]);
+    expect(cloud.openapi.state().pendingAccounts).toEqual([]);
   });
 
   test('EMS without remarkContent: the local cloud answers 47001, which keeps its code in the envelope', async () => {

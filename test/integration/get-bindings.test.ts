@@ -115,7 +115,7 @@ describe('the SDK facts, through the real SDK with nothing in between', () => {
 
 describe('getBindings', () => {
   test('all three parts through the SDK: camelCase, allow-listed, with the caller marked', async () => {
-    cloud.seedAccounts([{ deliveryId: 'YTO', bizId: 'yto-1', statusCode: 0, alias: '总店', quotaNum: 42 }]);
+    cloud.openapi.seedAccounts([{ deliveryId: 'YTO', bizId: 'yto-1', statusCode: 0, alias: '总店', quotaNum: 42 }]);
     const envelope = await call(reader, {});
     expect(envelope).toMatchObject({ ok: true, errCode: 0, code: 'OK' });
     const data = dataOf(envelope);
@@ -136,7 +136,7 @@ describe('getBindings', () => {
     // cashBizId is not one of the fields passed on.
     expect(JSON.stringify(data.carriers)).not.toContain('SF_CASH');
     expect(cloud.requests().map((r) => r.apiName).sort()).toEqual([...READ_APIS].sort());
-    cloud.seedAccounts([]);
+    cloud.openapi.seedAccounts([]);
     await call(accounts, { type: 'unbind', deliveryId: 'YTO', bizId: 'yto-1' });
   });
 
@@ -147,9 +147,9 @@ describe('getBindings', () => {
     const underReview = dataOf(await call(reader, { parts: ['accounts'] })).accounts;
     expect(underReview?.ok && underReview.list.map((a) => [a.bizId, a.status])).toEqual([['ems-ok', 'UNDER_REVIEW'], ['ems-no', 'UNDER_REVIEW'], ['sf-1', 'BOUND']]);
 
-    expect(cloud.approveReview({ deliveryId: 'EMS', bizId: 'ems-ok' })).toBe(true);
-    expect(cloud.rejectReview({ deliveryId: 'EMS', bizId: 'ems-no' }, '发货地址不详，请补充门牌号')).toBe(true);
-    cloud.seedAccounts([
+    expect(cloud.openapi.approveReview({ deliveryId: 'EMS', bizId: 'ems-ok' })).toBe(true);
+    expect(cloud.openapi.rejectReview({ deliveryId: 'EMS', bizId: 'ems-no' }, '发货地址不详，请补充门牌号')).toBe(true);
+    cloud.openapi.seedAccounts([
       { deliveryId: 'YTO', bizId: 'unbound', statusCode: 3 },
       { deliveryId: 'YTO', bizId: 'new-code', statusCode: 7 },
       { deliveryId: 'YTO', bizId: 'text-code', statusCode: '1' },
@@ -171,7 +171,7 @@ describe('getBindings', () => {
     const resubmitted = dataOf(await call(reader, { parts: ['accounts'] })).accounts;
     expect(resubmitted?.ok && resubmitted.list.find((a) => a.bizId === 'ems-no')).toMatchObject({ status: 'UNDER_REVIEW', remarkWrongMsg: '' });
 
-    for (const account of cloud.state().accounts) await call(accounts, { type: 'unbind', deliveryId: account.deliveryId, bizId: account.bizId });
+    for (const account of cloud.openapi.state().accounts) await call(accounts, { type: 'unbind', deliveryId: account.deliveryId, bizId: account.bizId });
     expect(dataOf(await call(reader, { parts: ['accounts'] })).accounts).toEqual({ ok: true, list: [] });
   });
 

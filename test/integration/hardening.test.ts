@@ -46,7 +46,7 @@ function auditLines(container: WarmFunction): AuditLine[] {
 
 async function unbindAll(container: WarmFunction): Promise<void> {
   cloud.faults.clear();
-  for (const account of cloud.state().boundAccounts) await call(container, { type: 'unbind', deliveryId: account.deliveryId, bizId: account.bizId });
+  for (const account of cloud.openapi.state().boundAccounts) await call(container, { type: 'unbind', deliveryId: account.deliveryId, bizId: account.bizId });
 }
 
 describe('1: the password cannot choose what the audit line or the envelope loses', () => {
@@ -103,14 +103,14 @@ describe('2: an attempt that may have reached WeChat without an answer makes the
     const envelope = await call(quick, SF_BIND);
     expect(envelope).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN', errCode: -900201, retryable: true });
     expect(cloud.requestCount()).toBe(3);
-    expect(cloud.state().boundAccounts).toHaveLength(1);
+    expect(cloud.openapi.state().boundAccounts).toHaveLength(1);
   });
 
   test('one attempt allowed, one slow answer → OUTCOME_UNKNOWN (and it is bound)', async () => {
     cloud.faults.next({ kind: 'slow', delayMs: 600 });
     expect(await call(single, SF_BIND)).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN', errCode: -900201 });
     expect(cloud.requestCount()).toBe(1);
-    expect(cloud.state().boundAccounts).toHaveLength(1);
+    expect(cloud.openapi.state().boundAccounts).toHaveLength(1);
   });
 
   test('a cloud-side code after a timeout does not settle it: OUTCOME_UNKNOWN', async () => {

@@ -4,7 +4,7 @@
  * get a clear, correct answer and a true log entry (issue 12, item 9).
  */
 import * as net from 'node:net';
-import { decodeRequestData, decodeResponse, encodeRequestData } from '../../localcloud/protocol';
+import { decodeRequestData, decodeResponse, encodeRequestData } from '../../localcloud/services/openapi/protocol';
 import { invokeFunction, startWarmFunction } from '../../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import { SLOW_TEST_MS, tempFunctionsDir, writeFunction } from './support/harness';
@@ -71,7 +71,7 @@ describe('the local cloud', () => {
     const response = await postCall(cloud, 'updatePrinter', 'logistics.updatePrinter', rawRequestData([['openid', deep], ['update_type', '"bind"']]));
     expect(response.status).toBe(200);
     expect(JSON.parse(decodeResponse(response.body).respData!)).toEqual({ errcode: 47001, errmsg: 'data format error' });
-    expect(cloud.state().printers).toEqual([]);
+    expect(cloud.openapi.state().printers).toEqual([]);
     const [request] = cloud.requests();
     expect(request!.params).toEqual({ openid: { unreadable: 'JSON nested deeper than 64 levels', bytes: deep.length }, update_type: 'bind' });
     expect(() => JSON.stringify(cloud.requests())).not.toThrow();
@@ -92,7 +92,7 @@ describe('the local cloud', () => {
     expect(Object.keys(decoded.params)).toEqual(['__proto__']);
     const response = await postCall(cloud, 'updatePrinter', 'logistics.updatePrinter', requestData);
     expect(JSON.parse(decodeResponse(response.body).respData!)).toEqual({ errcode: 9300517, errmsg: 'invalid update_type' });
-    expect(cloud.state().printers).toEqual([]);
+    expect(cloud.openapi.state().printers).toEqual([]);
     const [request] = cloud.requests();
     expect(Object.keys(request!.params)).toEqual(['__proto__']);
     expect(JSON.stringify(request!.params)).toBe('{"__proto__":{"openid":"oSmuggled","update_type":"bind"}}');

@@ -5,10 +5,10 @@
  */
 import * as fc from 'fast-check';
 import { faultApplies } from '../../localcloud/faults';
-import { approveReview, bindAccount, createLogisticsState, ErrCode, getAllAccount, getAllDelivery, getPrinter, rejectReview, seedAccounts, updatePrinter } from '../../localcloud/logistics';
+import { approveReview, bindAccount, createLogisticsState, ErrCode, getAllAccount, getAllDelivery, getPrinter, rejectReview, seedAccounts, updatePrinter } from '../../localcloud/services/openapi/wechat-logistics';
 import { CARRIERS } from '../../miniprogram/shared/carriers';
 import { boundaryOf, parseMultipart } from '../../localcloud/multipart';
-import { decodeRequestData, decodeResponse, encodeRequestData } from '../../localcloud/protocol';
+import { decodeRequestData, decodeResponse, encodeRequestData } from '../../localcloud/services/openapi/protocol';
 import { formatRequest, startLocalCloud, type LocalCloud } from '../../localcloud/server';
 
 const BOUNDARY = '--------------------------0123456789abcdef';
@@ -213,7 +213,7 @@ describe('the server', () => {
     expect(response.contentType).toBe('application/octet-stream');
     expect(decodeResponse(response.body)).toMatchObject({ contentType: 'application/json' });
     expect(weChatAnswer(response.body)).toEqual({ errcode: 0, errmsg: 'ok' });
-    expect(cloud.state().printers).toEqual(['o1']);
+    expect(cloud.openapi.state().printers).toEqual(['o1']);
     expect(cloud.requests()).toEqual([
       expect.objectContaining({ seq: 1, functionName: 'updatePrinter', apiName: 'logistics.updatePrinter', applied: true, outcome: { kind: 'answered', errcode: 0, errmsg: 'ok' } }),
     ]);
@@ -265,17 +265,17 @@ describe('the server', () => {
     const response = await post(cloud.functionUrl('updatePrinter'), openApiCall('logistics.updatePrinter', { openid: 'o1', update_type: 'bind' }));
     expect(() => decodeResponse(response.body)).toThrow();
     expect(() => JSON.parse(response.body.toString())).toThrow();
-    expect(cloud.state().printers).toEqual([]);
+    expect(cloud.openapi.state().printers).toEqual([]);
   });
 
   test('the password is redacted in the log lines and the default request view, kept only on request', async () => {
     await post(cloud.functionUrl('bindAccount'), openApiCall('logistics.bindAccount', { type: 'bind', delivery_id: 'YUNDA', biz_id: 'y', password: 'pw-in-the-log-test' }));
-    expect(cloud.state().boundAccounts).toEqual([{ deliveryId: 'YUNDA', bizId: 'y' }]);
+    expect(cloud.openapi.state().boundAccounts).toEqual([{ deliveryId: 'YUNDA', bizId: 'y' }]);
     expect(lines.join('\n')).not.toContain('pw-in-the-log-test');
     expect(lines.join('\n')).toContain('"password":"******"');
     expect(JSON.stringify(cloud.requests())).not.toContain('pw-in-the-log-test');
     expect(cloud.requests().map(formatRequest).join('\n')).not.toContain('pw-in-the-log-test');
-    expect(JSON.stringify(cloud.state())).not.toContain('pw-in-the-log-test');
+    expect(JSON.stringify(cloud.openapi.state())).not.toContain('pw-in-the-log-test');
     expect(cloud.requests({ revealSecrets: true })[0]!.params.password).toBe('pw-in-the-log-test');
   });
 

@@ -100,7 +100,7 @@ test('no password anywhere: envelopes, function stdout/stderr, cloud log lines a
     cloudLogLines: cloudLines.join('\n'),
     requestView: JSON.stringify(cloud.requests()),
     formattedRequests: cloud.requests().map(formatRequest).join('\n'),
-    state: JSON.stringify(cloud.state()),
+    state: JSON.stringify(cloud.openapi.state()),
   };
   for (const [place, text] of Object.entries(places)) {
     for (const password of PASSWORDS) {

@@ -59,7 +59,7 @@ test('mint, then a staff member who is no admin accepts: bound under their own O
   const accepted = await call(staff, { updateType: 'bind', invite: minted.invite });
   expect(accepted).toMatchObject({ ok: true, code: 'OK', errMsg: 'openapi.logistics.updatePrinter:ok' });
   expect(cloud.requests()).toEqual([expect.objectContaining({ functionName: 'updatePrinter', apiName: 'logistics.updatePrinter', params: { openid: STAFF, update_type: 'bind' } })]);
-  expect(cloud.state().printers).toEqual([STAFF]);
+  expect(cloud.openapi.state().printers).toEqual([STAFF]);
 
   const mintLine = auditLines(admin).find((line) => line.action === 'invite')!;
   const acceptLine = auditLines(staff).find((line) => line.action === 'bind')!;

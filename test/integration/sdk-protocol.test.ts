@@ -70,7 +70,7 @@ test('errcode 0 resolves { errCode: 0, errMsg: "openapi.<api>:ok" }; params arri
     }),
   ]);
   expect(cloud.requests()[0]).not.toHaveProperty('appid');
-  expect(cloud.state().printers).toEqual(['oPrinter']);
+  expect(cloud.openapi.state().printers).toEqual(['oPrinter']);
 });
 
 test('9300517: a bad update_type sent straight through the SDK (the built functions validate it away)', async () => {

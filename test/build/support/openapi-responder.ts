@@ -1,15 +1,15 @@
 /**
  * A loopback server for the build tests that records every request byte for byte (to compare what
  * two builds send) and answers: an openapi call (wx.openApi) by the local cloud's own rules for
- * its apiName (localcloud/logistics.ts), each against a fresh cloud where the carrier account it
+ * its apiName (localcloud/services/openapi/wechat-logistics.ts), each against a fresh cloud where the carrier account it
  * names exists, so every API a function's config.json declares gets an answer of its real shape;
  * the SDK's JSON calls (database, storage, callFunction, for the SDK tour) with `jsonAnswer`.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogisticsState, IMPLEMENTED_APIS } from '../../../localcloud/logistics';
+import { createLogisticsState, IMPLEMENTED_APIS } from '../../../localcloud/services/openapi/wechat-logistics';
 import { formFields, parseMultipart } from '../../../localcloud/multipart';
-import { decodeRequestData, encodeWeChatAnswer } from '../../../localcloud/protocol';
+import { decodeRequestData, encodeWeChatAnswer } from '../../../localcloud/services/openapi/protocol';
 
 export interface RecordedRequest {
   method: string;

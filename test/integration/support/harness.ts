@@ -80,7 +80,7 @@ export function tempFunctionsDir(): { dir: string; remove(): void } {
 export function copyBuiltFunction(name: string, functionsDir: string, config: unknown): string {
   const target = path.join(functionsDir, name);
   mkdirSync(target, { recursive: true });
-  // Every built file (index.js, index.extras.js, and with --code-cache the bundle and cache), not src/ or config.json.
+  // Every built file (index.js, its deferred index.*.js, and with --code-cache the bundle and cache), not src/ or config.json.
   for (const file of readdirSync(builtFunctionDir(name)).filter((entry) => entry.startsWith('index.') || entry === 'package.json')) {
     cpSync(path.join(builtFunctionDir(name), file), path.join(target, file));
   }

@@ -64,8 +64,38 @@ function decodeValue(pair: { value?: Uint8Array; contenttype?: string; filename?
   }
 }
 
-/** Decodes a request's `requestData`; throws when the bytes are not a CommApiData. */
+/**
+ * More params than any WeChat API takes, by far. protobufjs decodes every pair in one go, so a
+ * 7 MB requestData of 900 000 empty pairs would hold the event loop for over a second: the pairs
+ * are counted first, on the wire, without decoding them.
+ */
+export const MAX_PARAM_PAIRS = 1000;
+
+/** How many KeyValuePairs `bytes` (a CommApiData) carries, counted by skipping over the wire; stops past `limit`. */
+function countPairs(bytes: Buffer, limit: number): number {
+  const reader = protobuf.Reader.create(bytes);
+  let pairs = 0;
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 !== 2 || (tag & 7) !== 2) {
+      reader.skipType(tag & 7);
+      continue;
+    }
+    // openapi_data: count its field 1 (pairs); proto3 merges a repeated openapi_data.
+    const end = reader.uint32() + reader.pos;
+    if (end > reader.len) throw new RangeError('openapi_data runs past the end of requestData');
+    while (reader.pos < end) {
+      const inner = reader.uint32();
+      if (inner >>> 3 === 1 && ++pairs > limit) return pairs;
+      reader.skipType(inner & 7);
+    }
+  }
+  return pairs;
+}
+
+/** Decodes a request's `requestData`; throws when the bytes are not a CommApiData or carry more than MAX_PARAM_PAIRS params. */
 export function decodeRequestData(bytes: Buffer): OpenApiCall {
+  if (countPairs(bytes, MAX_PARAM_PAIRS) > MAX_PARAM_PAIRS) throw new RangeError(`more than ${MAX_PARAM_PAIRS} params`);
   const message = CommApiData.decode(bytes) as unknown as DecodedCommApiData;
   const params: Record<string, unknown> = {};
   for (const pair of message.openapiData?.pairs ?? []) {

@@ -1,11 +1,12 @@
 /**
- * The WeChat side of the logistics APIs, as state and rules, following the docs pages
- * (../shared/docs/logistics.updatePrinter.md, logistics.bindAccount.md, logistics.read-apis.md).
+ * The emulated WeChat server side of the logistics APIs (物流助手), as state and rules — not the
+ * page's client of the same APIs (miniprogram/services/logistics.ts), following the docs pages
+ * (../../../../shared/docs/logistics.updatePrinter.md, logistics.bindAccount.md, logistics.read-apis.md).
  * Params arrive, and answers leave, as the HTTPS API has them: snake_case keys.
  *
  * What the docs leave open is decided here and listed in README.md ("Where it differs").
  */
-import { CARRIERS } from '../miniprogram/shared/carriers';
+import { CARRIERS } from '../../../miniprogram/shared/carriers';
 
 /** An account that exists at a carrier: what a bind is checked against. */
 export interface CarrierAccount {
@@ -264,9 +265,6 @@ export function rejectReview(state: LogisticsState, ref: AccountRef, reason: str
   Object.assign(record, { statusCode: AccountStatusCode.FAILED, remarkWrongMsg: reason, updateTime: state.now() });
   return true;
 }
-
-/** Kept for the tests and scripts that approve by that name. */
-export const approvePending = approveReview;
 
 /** logistics.getAllAccount: every record, in the order made. */
 export function getAllAccount(state: LogisticsState): WeChatAnswer {
