@@ -21,6 +21,7 @@ import { build, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle } from './build';
 import { BUNDLE_FILE, CACHE_FILE } from './build/code-cache';
 import { EXTRAS_FILE } from './build/split-bundle';
 import { databaseReadRows } from './bench/database-read';
+import { RECORDS_COLLECTIONS, recordsRows } from './bench/records';
 import { dependencyClosureSize, folderSize, NAIVE_APIS, writeNaiveFunction, type NaiveApi } from './bench/naive';
 import { median, quantile, seededRandom, shuffled } from './bench/stats';
 
@@ -241,7 +242,8 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workDir = mkdtempSync(path.join(tmpdir(), 'wx-logistics-bench-'));
   // The printer the updatePrinter runs bind is a user of the mini program (else 40003).
-  const cloud = await startLocalCloud({ knownUsers: [PRINTER_OPENID] });
+  // The records' collections exist, as the owner creates them (issue 21).
+  const cloud = await startLocalCloud({ knownUsers: [PRINTER_OPENID], collections: RECORDS_COLLECTIONS });
   try {
     process.stderr.write('building the variants…\n');
     const { dirOf, warm: warmDir } = await prepareFolders(workDir, options.functions, options.node);
@@ -253,6 +255,15 @@ async function main(): Promise<void> {
     console.log(`Node ${version}, ${cpus().length} CPUs, ${options.runs} interleaved rounds; children get no NODE_EXTRA_CA_CERTS / NODE_OPTIONS.\n`);
     console.log(tables.map(markdown).join('\n\n'));
     if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ node: version, runs: options.runs, tables, samples: Object.fromEntries(samples), warm }, null, 1)}\n`);
+    process.stderr.write('the records (issue 21)…\n');
+    const cold = async (fn: string, event: unknown) => {
+      const dir = dirOf('built', fn as NaiveApi);
+      const { ms, answer } = await timedChild(options.node, [COLD_CHILD, path.join(dir, 'index.js'), JSON.stringify(event)], environmentFor(cloud, fn as NaiveApi, dir), dir);
+      checkAnswer('built', fn as NaiveApi, answer);
+      return ms;
+    };
+    const records = await recordsRows({ cloud, functions: options.functions, runs: options.runs, warmCalls: options.warmUp, printer: PRINTER_OPENID, admin: ADMIN_OPENID, builtDir: (fn) => dirOf('built', fn as NaiveApi), cold });
+    console.log(['', 'The records: the built functions with their database requests (warm: one container, through the invoker, IPC included):', '', '| call | cold start ms, median (p25–p75) | warm ms per call, median (p25–p75) |', '| --- | --: | --: |', ...records].join('\n'));
     process.stderr.write('a database read…\n');
     console.log(['', 'Cold start of a function whose first call reads one document:', '', '| function | variant | cold start ms, median (p25–p75) | × naive (median of pairs) | peak RSS MiB, median |', '| --- | --- | --: | --: | --: |', ...(await databaseReadRows({ node: options.node, runs: options.runs, workDir }))].join('\n'));
   } finally {

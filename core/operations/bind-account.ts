@@ -21,6 +21,6 @@ export const bindAccountOperation: Operation<BindAccountParams, BindAccountParam
     const outcome = await callWithRetries(bindAccountCall, params);
     // The entry names the account by its ids only: never the password.
     const target = { deliveryId: params.deliveryId, bizId: params.bizId };
-    return followedBy(outcome, [recordHistory(run, `account.${params.type}`, target, outcome.envelope)]);
+    return followedBy(outcome, [() => recordHistory(run, `account.${params.type}`, target, outcome.envelope)]);
   },
 };

@@ -86,7 +86,7 @@ export const mintInviteOperation: Operation<MintInviteParams, UpdatePrinterParam
     const envelope = stored.ok ? successEnvelope(`${FN}:ok invite minted`) : stored.envelope;
     const outcome: OperationOutcome = { envelope, attempts: 0, auditTarget: { inviteId } };
     const data: Omit<MintedInviteData, 'recorded'> = { invite: token, inviteId, expiresAt: invite.expiresAt, maxUses: invite.maxUses };
-    return followedBy(outcome, [recordHistory(run, 'invite', { inviteId }, envelope)], data);
+    return followedBy(outcome, [() => recordHistory(run, 'invite', { inviteId }, envelope)], data);
   },
 };
 
@@ -187,7 +187,7 @@ async function acceptInvite(params: AcceptInviteParams, callWithRetries: CallWit
   }
   const name = params.name ?? invite.name;
   const entry = rosterEntry({ target: openid, caller: invite.createdBy, now: run.now, inviteId: invite.inviteId, ...(name === undefined ? {} : { name }) });
-  const writes = [putOnRoster(run, openid, entry), recordHistory(run, 'accept', { inviteId: invite.inviteId }, bind.envelope)];
+  const writes = [() => putOnRoster(run, openid, entry), () => recordHistory(run, 'accept', { inviteId: invite.inviteId }, bind.envelope)];
   return followedBy({ ...bind, auditTarget }, writes, { inviteId: invite.inviteId });
 }
 
@@ -227,7 +227,7 @@ export const revokeInviteOperation: Operation<{ inviteId: string }, UpdatePrinte
       envelope = successEnvelope(`${FN}:ok invite revoked before`);
       data.alreadyRevoked = true;
     }
-    return followedBy({ envelope, attempts: 0 }, [recordHistory(run, 'revoke', { inviteId }, envelope)], data);
+    return followedBy({ envelope, attempts: 0 }, [() => recordHistory(run, 'revoke', { inviteId }, envelope)], data);
   },
 };
 
@@ -243,7 +243,7 @@ export const renamePrinterOperation: Operation<{ openid: string; name: string },
     const failed = await nameOnRoster(run, openid, name);
     const envelope = failed ?? successEnvelope(`${FN}:ok printer renamed`);
     const data: Omit<RenamedPrinterData, 'recorded'> = { openid, name };
-    return followedBy({ envelope, attempts: 0 }, [recordHistory(run, 'rename', { openid }, envelope)], data);
+    return followedBy({ envelope, attempts: 0 }, [() => recordHistory(run, 'rename', { openid }, envelope)], data);
   },
 };
 

@@ -21,11 +21,12 @@ export const updatePrinterOperation: Operation<UpdatePrinterParams, UpdatePrinte
   answer: async (params, callWithRetries, run) => {
     const outcome = await callWithRetries(updatePrinterCall, params);
     const { ok, errCode } = outcome.envelope;
-    const writes = [recordHistory(run, `printer.${params.updateType}`, { openid: params.openid }, outcome.envelope)];
+    const writes: Array<() => Promise<boolean>> = [];
     if (params.updateType === 'bind' && (ok || errCode === ProjectCode.OUTCOME_UNKNOWN)) {
-      writes.push(putOnRoster(run, params.openid, rosterEntry({ target: params.openid, caller: run.caller.openid, now: run.now })));
+      writes.push(() => putOnRoster(run, params.openid, rosterEntry({ target: params.openid, caller: run.caller.openid, now: run.now })));
     }
-    if (params.updateType === 'unbind' && ok) writes.push(takeOffRoster(run, params.openid));
+    if (params.updateType === 'unbind' && ok) writes.push(() => takeOffRoster(run, params.openid));
+    writes.push(() => recordHistory(run, `printer.${params.updateType}`, { openid: params.openid }, outcome.envelope));
     return followedBy(outcome, writes);
   },
 };

@@ -54,9 +54,13 @@ export function withRecorded(envelope: Envelope, recorded: boolean, more: Record
   return { ...envelope, data: { ...data, ...more, recorded } };
 }
 
-/** An outcome whose records were written (all of `writes` together). */
-export async function followedBy(outcome: OperationOutcome, writes: ReadonlyArray<Promise<boolean>>, more: Record<string, unknown> = {}): Promise<OperationOutcome> {
-  const recorded = (await Promise.all(writes)).every(Boolean);
+/**
+ * An outcome whose records were written: `writes` one after the other (the roster, then the
+ * history), so a run's requests go out in one order whatever the database's timing.
+ */
+export async function followedBy(outcome: OperationOutcome, writes: ReadonlyArray<() => Promise<boolean>>, more: Record<string, unknown> = {}): Promise<OperationOutcome> {
+  let recorded = true;
+  for (const write of writes) recorded = (await write()) && recorded;
   return { ...outcome, envelope: withRecorded(outcome.envelope, recorded, more), recorded };
 }
 
