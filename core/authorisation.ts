@@ -8,6 +8,9 @@
  *    normalisation could recover it: it is refused, never taken for "no caller".
  * 2. An empty LOGISTICS_ADMIN_OPENIDS refuses every call (ADMINS_NOT_CONFIGURED), server callers
  *    included: it is the owner's off switch.
+ *    This refusal and NOT_ADMIN carry the caller's own OPENID, when there is one (it passed step
+ *    1): theirs to see, and what the owner needs to list to become the first admin. Nothing else
+ *    about the configuration, and no other refusal carries data.
  * 3. A caller with an OPENID (a mini program user, also when reached through another cloud
  *    function, which passes the user along) is a user, never a server, and must be listed in
  *    LOGISTICS_ADMIN_OPENIDS.
@@ -17,6 +20,7 @@
  *    trusted that way: a real client call always carries an OPENID, so one without is not a client.
  */
 import { FIELD_LIMITS, RULES } from '../miniprogram/shared/field-rules';
+import type { RefusedCallerData } from '../miniprogram/shared/function-events';
 import { refusalEnvelope, type Envelope } from './envelope';
 
 /** What the WeChat context (cloud.getWXContext()) says about the caller, once checked. */
@@ -62,7 +66,7 @@ export function readAccessPolicy(env: Readonly<Record<string, string | undefined
   return policy;
 }
 
-export type AccessDecision = { allowed: true; as: 'admin' | 'server' | 'user' } | { allowed: false; envelope: Envelope<never> };
+export type AccessDecision = { allowed: true; as: 'admin' | 'server' | 'user' } | { allowed: false; envelope: Envelope<RefusedCallerData> };
 
 /**
  * Who may run an operation:
@@ -74,6 +78,12 @@ export type AccessDecision = { allowed: true; as: 'admin' | 'server' | 'user' } 
 export type AccessRule = 'admins-or-servers' | 'admin-users' | 'any-user';
 // Both invite rules also need the caller's APPID: an invite is bound to its mini program.
 
+/** NOT_ADMIN or ADMINS_NOT_CONFIGURED, with `data: { callerOpenid }` for a caller who has one. */
+function callerRefused(code: 'NOT_ADMIN' | 'ADMINS_NOT_CONFIGURED', errMsg: string, caller: CallerIdentity): AccessDecision {
+  const envelope = refusalEnvelope(code, errMsg);
+  return { allowed: false, envelope: caller.openid === undefined ? envelope : { ...envelope, data: { callerOpenid: caller.openid } } };
+}
+
 function noCallerIdentity(fn: string, why: string): AccessDecision {
   return { allowed: false, envelope: refusalEnvelope('NO_CALLER_IDENTITY', `${fn}:fail ${why}`) };
 }
@@ -84,12 +94,12 @@ export function authorise(fn: string, caller: CallerIdentity, policy: AccessPoli
   // An invite is bound to its mini program: without an APPID there is nothing to bind it to.
   if (rule === 'any-user' && caller.appid === undefined) return noCallerIdentity(fn, 'no APPID: an invite is bound to its mini program');
   if (policy.adminOpenids.size === 0) {
-    return { allowed: false, envelope: refusalEnvelope('ADMINS_NOT_CONFIGURED', `${fn}:fail LOGISTICS_ADMIN_OPENIDS is empty`) };
+    return callerRefused('ADMINS_NOT_CONFIGURED', `${fn}:fail LOGISTICS_ADMIN_OPENIDS is empty`, caller);
   }
   if (rule === 'any-user') return { allowed: true, as: 'user' };
   if (caller.openid !== undefined) {
     if (!policy.adminOpenids.has(caller.openid)) {
-      return { allowed: false, envelope: refusalEnvelope('NOT_ADMIN', `${fn}:fail caller is not in LOGISTICS_ADMIN_OPENIDS`) };
+      return callerRefused('NOT_ADMIN', `${fn}:fail caller is not in LOGISTICS_ADMIN_OPENIDS`, caller);
     }
     if (rule === 'admin-users' && caller.appid === undefined) return noCallerIdentity(fn, 'no APPID: an invite is bound to its mini program');
     return { allowed: true, as: 'admin' };

@@ -15,7 +15,9 @@
  * outside text through core/outside-text.ts.
  */
 import { isFinalWeChatAnswer, ProjectCode } from './catalogue';
-import { envelopeForAnswer, envelopeForErrCode, envelopeForThrown, readThrown, successEnvelope, type Envelope } from './envelope';
+// The reader of a thrown value is shared with the page (which may not import core/ at run time).
+import { readThrown } from '../miniprogram/shared/failed-call';
+import { envelopeForAnswer, envelopeForErrCode, envelopeForThrown, successEnvelope, type Envelope } from './envelope';
 import { placeOutsideText } from './outside-text';
 import type { RetryPolicy } from './retry-policy';
 

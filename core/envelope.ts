@@ -5,6 +5,7 @@
  * an envelope ever carries the carrier password (errMsg texts are built from codes and field
  * names, never from input values, and the SDK's text is placed through core/outside-text.ts).
  */
+import type { ThrownError } from '../miniprogram/shared/failed-call';
 import { describeErrCode, describeOutsideErrCode, entryForCode, ProjectCode, UNKNOWN_ERRCODE, type CatalogueEntry } from './catalogue';
 
 export interface Envelope<Data = unknown> {
@@ -63,41 +64,6 @@ export function refusalEnvelope(
     ...(details.message === undefined ? {} : { message: details.message }),
     ...(details.field === undefined ? {} : { field: details.field }),
   };
-}
-
-/** The parts of a thrown value we trust: a finite numeric errCode and a string errMsg/message. */
-export interface ThrownError {
-  errCode: number | undefined;
-  errMsg: string;
-}
-
-/**
- * Reads what wx-server-sdk throws. It throws two shapes, both carrying a numeric `errCode`:
- * CloudSDKError (own errCode/errMsg: business errcodes and cloud errors such as -604101) and a
- * plain Error with errCode -501001 (HTTP errors, timeouts, refused connections). We branch on the
- * errCode only, never on the class name, which minified bundles rename.
- */
-/**
- * wx-server-sdk 4.0.2 quotes a body it cannot parse (not JSON, or a `constructor`/`__proto__` key
- * json-bigint refuses) after this frame: "…response body is invalid json: <up to the whole body>".
- * The frame is kept, the body never: it is the raw answer, past every allow-list.
- */
-const UNPARSED_BODY = /(response body is invalid json): [\s\S]*$/;
-
-export function readThrown(thrown: unknown): ThrownError {
-  if (typeof thrown !== 'object' || thrown === null) {
-    return { errCode: undefined, errMsg: `non-error thrown: ${typeof thrown}` };
-  }
-  const record = thrown as { errCode?: unknown; errMsg?: unknown; message?: unknown };
-  const errCode =
-    typeof record.errCode === 'number' && Number.isInteger(record.errCode) ? record.errCode : undefined;
-  const errMsg =
-    typeof record.errMsg === 'string'
-      ? record.errMsg
-      : typeof record.message === 'string'
-        ? record.message
-        : 'error without a message';
-  return { errCode, errMsg: errMsg.replace(UNPARSED_BODY, '$1 (the body is not repeated)') };
 }
 
 /** The envelope for what the SDK call threw, read by readThrown (its errMsg already made safe to place). */

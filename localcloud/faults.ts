@@ -38,9 +38,9 @@ export type Fault =
    */
   | { kind: 'answer'; body: unknown; applied?: boolean }
   /**
-   * HTTP 200 whose CommOpenApiResp has this `content_type` and this text as `resp_data`, as they
-   * are: answers the SDK does not read as WeChat's JSON (`text/html`, `Application/JSON`, text/plain
-   * that is no JSON) or cannot parse. openapi only.
+   * openapi only: HTTP 200 whose CommOpenApiResp has this `content_type` and this text as
+   * `resp_data`, as they are: answers the SDK does not read as WeChat's JSON (`text/html`,
+   * `Application/JSON`, text/plain that is no JSON) or cannot parse.
    */
   | { kind: 'contentType'; contentType: string; body: string; applied?: boolean };
 

@@ -93,14 +93,6 @@ export interface LocalCloud extends ServiceControls {
   clearRequests(): void;
   /** Writes every service's state into `dir` as a state folder (startLocalCloud({ stateDir }) reads it back). */
   exportState(dir: string): void;
-  /** @deprecated cloud.openapi.state(); kept while scripts/start.ts, invoke.ts and bench.ts move over. */
-  state: ServiceControls['openapi']['state'];
-  /** @deprecated cloud.openapi.registerCarrierAccount(). */
-  registerCarrierAccount: ServiceControls['openapi']['registerCarrierAccount'];
-  /** @deprecated cloud.openapi.approveReview(). */
-  approveReview: ServiceControls['openapi']['approveReview'];
-  /** @deprecated cloud.openapi.rejectReview(). */
-  rejectReview: ServiceControls['openapi']['rejectReview'];
   /** Stops the server and ends every socket, hanging requests included (and exports, with exportOnClose). */
   close(): Promise<void>;
 }
@@ -412,10 +404,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     exportState,
     openapi,
     database: services.database.controls,
-    state: openapi.state,
-    registerCarrierAccount: openapi.registerCarrierAccount,
-    approveReview: openapi.approveReview,
-    rejectReview: openapi.rejectReview,
     close: () => {
       closing ??= (async () => {
         for (const timer of timers) clearTimeout(timer);

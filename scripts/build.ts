@@ -119,6 +119,10 @@ if (require.main === module) {
         console.log(`built ${path.relative(PROJECT_ROOT, dir)}/: ${files.map((file) => `${file} (${(statSync(path.join(dir, file)).size / 1024).toFixed(0)} KiB)`).join(', ')}`);
         for (const warning of new Set(warnings)) console.warn(`\n*** WARNING (${path.basename(dir)}): ${warning}\n`);
       }
+      // DevTools uploads whatever the folder holds, built or not: say what to upload, and how.
+      console.log(`\nto deploy, in WeChat DevTools right-click each folder → 上传并部署：所有文件 (not 云端安装依赖):`);
+      for (const { dir } of built) console.log(`  ${path.relative(PROJECT_ROOT, dir)}/`);
+      console.log('then the variables and the check: docs/deploy-checklist.md');
     },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

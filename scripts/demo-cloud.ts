@@ -3,15 +3,35 @@
  * localcloud/demo.ts, nothing kept from an earlier run), the demo's callers, the one way they keep
  * secrets out of what they print, and the one way they exit.
  */
+import { existsSync } from 'node:fs';
 import { DEMO_APPID, DEMO_CARRIER_ACCOUNTS, DEMO_KNOWN_USERS } from '../localcloud/demo';
 import type { WXContextCaller } from '../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../localcloud/server';
 
 export const FRESH_CLOUD_NOTE = 'a fresh local cloud with the demo accounts (nothing is kept from an earlier run)';
 
-/** The local cloud, seeded with the demo's carrier accounts and users. */
-export function startDemoCloud(): Promise<LocalCloud> {
-  return startLocalCloud({ carrierAccounts: DEMO_CARRIER_ACCOUNTS, knownUsers: DEMO_KNOWN_USERS });
+/** Where a run's state comes from and goes to (localcloud/README.md, "Seed data in, state out"). */
+export interface DemoStateFolders {
+  /** A state folder to start from, over the demo's accounts and users; skipped when it does not exist. */
+  from?: string;
+  /** Where the state is written when the cloud closes. */
+  exportTo?: string;
+}
+
+/** What a run starts from, for the scripts' first line. */
+export function cloudNote({ from, exportTo }: DemoStateFolders = {}): string {
+  if (from === undefined || !existsSync(from)) return exportTo === undefined ? FRESH_CLOUD_NOTE : `a fresh local cloud with the demo accounts, its state written to ${exportTo} at the end`;
+  return `the local cloud's state from ${from} (over the demo accounts)${exportTo === undefined ? '' : `, written back to ${exportTo} at the end`}`;
+}
+
+/** The local cloud, seeded with the demo's carrier accounts and users, and then a state folder's. */
+export function startDemoCloud({ from, exportTo }: DemoStateFolders = {}): Promise<LocalCloud> {
+  return startLocalCloud({
+    carrierAccounts: DEMO_CARRIER_ACCOUNTS,
+    knownUsers: DEMO_KNOWN_USERS,
+    ...(from !== undefined && existsSync(from) ? { stateDir: from } : {}),
+    ...(exportTo === undefined ? {} : { exportOnClose: exportTo }),
+  });
 }
 
 /** A mini program user as WeChat's context gives them: the OPENID, the demo's APPID, SOURCE wx_client. */

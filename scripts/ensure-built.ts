@@ -8,7 +8,8 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build, FUNCTION_NAMES, FUNCTIONS_DIR, PROJECT_ROOT } from './build';
-import { EXTRAS_FILE } from './build/split-bundle';
+import { EXTRAS_FILE, partFile } from './build/split-bundle';
+import { SDK_PATCHES } from './build/sdk-patches';
 
 export { FUNCTION_NAMES, FUNCTIONS_DIR };
 
@@ -35,14 +36,17 @@ function newestMtime(target: string): number {
 /** Everything a build reads: the shared code the functions bundle, the build itself, the lock file, each function's source. */
 const BUILD_INPUTS = ['core', path.join('miniprogram', 'shared'), path.join('scripts', 'build.ts'), path.join('scripts', 'build'), 'package-lock.json'];
 
-/** True when some index.js (or the index.extras.js beside it) is missing or older than what it is built from. */
+/** What a default build writes into each function's folder: index.js and its deferred files. */
+const BUILT_FILES = ['index.js', EXTRAS_FILE, ...new Set(SDK_PATCHES.flatMap((patch) => Object.values(patch.parts ?? {}).map(partFile)))];
+
+/** True when some built file (index.js, or a deferred file beside it) is missing or older than what it is built from. */
 export function buildIsStale(): boolean {
   const sources = Math.max(
     ...BUILD_INPUTS.map((input) => newestMtime(path.join(PROJECT_ROOT, input))),
     ...FUNCTION_NAMES.map((name) => newestMtime(path.join(FUNCTIONS_DIR, name, 'src'))),
   );
   return FUNCTION_NAMES.some((name) => {
-    const built = Math.min(newestMtime(path.join(FUNCTIONS_DIR, name, 'index.js')), newestMtime(path.join(FUNCTIONS_DIR, name, EXTRAS_FILE)));
+    const built = Math.min(...BUILT_FILES.map((file) => newestMtime(path.join(FUNCTIONS_DIR, name, file))));
     return built === 0 || built < sources;
   });
 }

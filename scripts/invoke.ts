@@ -1,7 +1,7 @@
 /**
  * `npm run invoke`: runs one built cloud function once, as the demo admin by default, against a
- * fresh local cloud seeded with the demo accounts, and prints the envelope it returned (usage
- * below). stdout: the envelope as JSON. stderr: what the function printed and what the cloud saw,
+ * fresh local cloud seeded with the demo accounts (or, with --state DIR, the state an earlier
+ * invoke left there), and prints the envelope it returned (usage below). stdout: the envelope as JSON. stderr: what the function printed and what the cloud saw,
  * secrets scrubbed. Exit code: 0 ok, 1 an envelope that is not ok, 2 no envelope (crash, timeout)
  * or a wrong call.
  */
@@ -10,12 +10,13 @@ import { parseArgs } from 'node:util';
 import { DEMO_ADMIN_OPENID, DEMO_FUNCTION_ENV } from '../localcloud/demo';
 import { invokeFunction, type WXContextCaller } from '../localcloud/invoke';
 import { formatRequest } from '../localcloud/server';
-import { clientCaller, FRESH_CLOUD_NOTE, runScript, secretScrubber, startDemoCloud, UsageError } from './demo-cloud';
+import { clientCaller, cloudNote, FRESH_CLOUD_NOTE, runScript, secretScrubber, startDemoCloud, UsageError } from './demo-cloud';
 import { builtFunctionDir, ensureBuilt, FUNCTION_NAMES } from './ensure-built';
 
 const USAGE = `usage: npm run invoke -- <${FUNCTION_NAMES.join('|')}> '<event json>' [options]
 
-Runs the built function once (building first if a source is newer) against ${FRESH_CLOUD_NOTE}.
+Runs the built function once (building first if a source is newer) against ${FRESH_CLOUD_NOTE},
+unless --state names a folder.
   e.g. npm run invoke -- getBindings '{}'
 
   --openid ID       the caller's OPENID (default: the demo admin, in LOGISTICS_ADMIN_OPENIDS)
@@ -25,6 +26,9 @@ Runs the built function once (building first if a source is newer) against ${FRE
   --source SOURCE   the SOURCE chain (default wx_client when there is an OPENID)
   --env KEY=VALUE   a function variable (repeatable); overrides the demo's
   --timeout MS      the function's time limit (default 3000)
+  --state DIR       start from the state folder DIR when it exists, and write the state back to it
+                    when the call ends: several invokes with the same DIR form one session
+                    (DIR holds the demo passwords; .localcloud/ is git-ignored)
   --help            this text`;
 
 const OPTIONS = {
@@ -35,6 +39,7 @@ const OPTIONS = {
   source: { type: 'string' },
   env: { type: 'string', multiple: true },
   timeout: { type: 'string' },
+  state: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -72,7 +77,8 @@ function parseCall(argv: string[]) {
     ...(values.unionid === undefined ? {} : { unionid: values.unionid }),
     ...(values.source === undefined ? {} : { source: values.source }),
   };
-  return { name, event, caller, env, timeoutMs };
+  if (values.state === '') throw new UsageError('--state needs a folder');
+  return { name, event, caller, env, timeoutMs, state: values.state };
 }
 
 async function main(): Promise<number> {
@@ -81,15 +87,17 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { name, event, caller, env, timeoutMs } = call;
+  const { name, event, caller, env, timeoutMs, state } = call;
+  const folders = state === undefined ? {} : { from: state, exportTo: state };
   const scrub = secretScrubber(event, env);
   const print = (title: string, text: string) => text.trim() !== '' && console.error(`── ${title}\n${scrub(text.trimEnd())}`);
   await ensureBuilt();
-  const cloud = await startDemoCloud();
+  const note = cloudNote(folders);
+  const cloud = await startDemoCloud(folders);
   try {
     const functionDir = builtFunctionDir(name);
     const invocation = await invokeFunction({ functionDir, cloudUrl: cloud.functionUrl(name), caller, env, event, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-    console.error(`${name} (${path.relative(process.cwd(), functionDir)}/index.js) as ${JSON.stringify(caller)}, on ${FRESH_CLOUD_NOTE}`);
+    console.error(`${name} (${path.relative(process.cwd(), functionDir)}/index.js) as ${JSON.stringify(caller)}, on ${note}`);
     print('function stdout', invocation.stdout);
     print('function stderr', invocation.stderr);
     print('local cloud requests', cloud.requests().map(formatRequest).join('\n') || '(none)');

@@ -8,7 +8,13 @@
  *
  * Exit code 1 if any step answered other than expected, so this doubles as a smoke test; 2 if
  * it could not run.
+ *
+ *   npm start [-- --seed DIR] [-- --export DIR]
+ *   --seed DIR    start from the state folder DIR (over the demo accounts); DIR is only read
+ *   --export DIR  write the local cloud's state to DIR at the end (e.g. for npm run invoke -- … --state DIR)
  */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import {
   DEMO_ADMIN_OPENID,
   DEMO_CARRIER_ACCOUNTS,
@@ -24,7 +30,7 @@ import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
 import type { Envelope } from '../core/envelope';
 import type { BindingsData } from '../miniprogram/shared/bindings';
 import type { MintedInviteData } from '../miniprogram/shared/printer-invites';
-import { clientCaller, runScript, secretScrubber, startDemoCloud } from './demo-cloud';
+import { clientCaller, runScript, secretScrubber, startDemoCloud, UsageError, type DemoStateFolders } from './demo-cloud';
 import { builtFunctionDir, ensureBuilt } from './ensure-built';
 
 /** What earlier steps handed on: the invites the admin minted, in order (shared on a card, in the real page). */
@@ -73,8 +79,8 @@ const STEPS: readonly Step[] = [
     event: { parts: ['accounts', 'printers', 'carriers', 'invites', 'history'] },
     expect: 'OK',
     before: (cloud) => {
-      cloud.approveReview({ deliveryId: 'EMS', bizId: 'demo-ems' });
-      cloud.rejectReview({ deliveryId: 'EMS', bizId: 'demo-ems-2' }, DEMO_REJECTION_REASON);
+      cloud.openapi.approveReview({ deliveryId: 'EMS', bizId: 'demo-ems' });
+      cloud.openapi.rejectReview({ deliveryId: 'EMS', bizId: 'demo-ems-2' }, DEMO_REJECTION_REASON);
       return `EMS 审核员：通过 EMS/demo-ems；驳回 EMS/demo-ems-2（${DEMO_REJECTION_REASON}）`;
     },
   },
@@ -101,7 +107,7 @@ function localTime(ms: number): string {
 /** getBindings' answer as a person reads it: the page's own view of it, as text. */
 function overview(envelope: Envelope): string[] {
   const view = bindingsViewFor(envelope, {});
-  if (view.access !== 'shown') return [`   ${view.refusalMessage}`];
+  if (view.access !== 'shown') return [`   ${view.refusal?.message ?? envelope.message}`];
   const lines = [];
   const { printers, accounts } = view;
   lines.push(`   面单打印员（${printers.rows.length}）${printers.state === 'failed' ? `：${printers.message}` : ''}`);
@@ -137,13 +143,28 @@ function overview(envelope: Envelope): string[] {
 const CALLERS = { admin: clientCaller(DEMO_ADMIN_OPENID), staff: clientCaller(DEMO_STAFF_OPENID), stranger: clientCaller(DEMO_STRANGER_OPENID) };
 const CALLER_NAMES: Record<keyof typeof CALLERS, string> = { admin: '管理员', staff: '新同事', stranger: '陌生人' };
 
+const USAGE = 'usage: npm start [-- --seed DIR] [-- --export DIR]';
+
+function stateFolders(argv: string[]): DemoStateFolders {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { seed: { type: 'string' }, export: { type: 'string' } } }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.seed === '' || values.export === '') throw new UsageError('--seed and --export need a folder');
+  if (values.seed !== undefined && !existsSync(values.seed)) throw new UsageError(`--seed ${values.seed}: no such state folder`);
+  return { ...(values.seed === undefined ? {} : { from: values.seed }), ...(values.export === undefined ? {} : { exportTo: values.export }) };
+}
+
 async function main(): Promise<number> {
+  const folders = stateFolders(process.argv.slice(2));
   await ensureBuilt();
-  const cloud = await startDemoCloud();
+  const cloud = await startDemoCloud(folders);
   const containers = new Map<string, WarmFunction>();
   let failures = 0;
   try {
-    console.log(`本地云已启动 ${cloud.url}（不连接微信服务器；每次运行都从演示数据重新开始）`);
+    console.log(`本地云已启动 ${cloud.url}（不连接微信服务器；${folders.from === undefined ? '每次运行都从演示数据重新开始' : `从状态文件夹 ${folders.from} 开始`}${folders.exportTo === undefined ? '' : `，结束时把状态写入 ${folders.exportTo}`}）`);
     console.log(`演示快递账号：${DEMO_CARRIER_ACCOUNTS.map((a) => `${a.deliveryId}/${a.bizId}`).join('，')}`);
     console.log(`管理员 openid：${DEMO_ADMIN_OPENID}（LOGISTICS_ADMIN_OPENIDS）\n`);
 
@@ -199,4 +220,4 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-runScript(main, 'usage: npm start');
+runScript(main, USAGE);

@@ -7,6 +7,7 @@ import type { AccountStatus, BindingsData, BoundAccount, CarrierItem } from '../
 import { findCarrier } from '../shared/carriers';
 import { isPlainObject } from '../shared/field-rules';
 import type { Envelope } from '../../core/envelope';
+import { refusalViewFor, type RefusalView } from './admin-setup';
 
 /** Refusals that mean "this person is not (or cannot be recognised as) an admin". */
 const REFUSAL_CODES: readonly string[] = ['NOT_ADMIN', 'ADMINS_NOT_CONFIGURED', 'NO_CALLER_IDENTITY'];
@@ -54,7 +55,10 @@ export interface PartView<Row> {
 export interface BindingsView {
   /** loading: no answer yet; shown: the parts (each shown or failed); refused: the "only admins" view. */
   readonly access: 'loading' | 'shown' | 'refused';
-  readonly refusalMessage: string;
+  /** What the "only admins" view says (null unless refused). */
+  readonly refusal: RefusalView | null;
+  /** getBindings answered with its parts, so it counted this caller as an admin. */
+  readonly adminPerGetBindings: boolean;
   readonly printers: PartView<PrinterRow>;
   readonly accounts: PartView<AccountRow>;
   /** The carriers WeChat answered, for the picker (undefined when that part did not answer). */
@@ -74,7 +78,8 @@ function partView<Row>(state: PartView<Row>['state'], rows: readonly Row[], mess
 
 export const LOADING_VIEW: BindingsView = {
   access: 'loading',
-  refusalMessage: '',
+  refusal: null,
+  adminPerGetBindings: false,
   printers: partView<PrinterRow>('loading', [], '', PRINTERS_EMPTY_TEXT),
   accounts: partView<AccountRow>('loading', [], '', ACCOUNTS_EMPTY_TEXT),
   carriers: undefined,
@@ -137,14 +142,15 @@ function readPart<Row>(
 /** The view for getBindings' envelope; `printerNames` are the names kept on this phone. */
 export function bindingsViewFor(envelope: Envelope, printerNames: Readonly<Record<string, string>>): BindingsView {
   if (!envelope.ok && REFUSAL_CODES.includes(envelope.code)) {
-    return { ...LOADING_VIEW, access: 'refused', refusalMessage: envelope.message };
+    return { ...LOADING_VIEW, access: 'refused', refusal: refusalViewFor(envelope) };
   }
   const data = (typeof envelope.data === 'object' && envelope.data !== null ? envelope.data : undefined) as BindingsData | undefined;
   if (data === undefined) {
     // The call as a whole failed (no network, not deployed, …): both lists say so in place.
     return {
       access: 'shown',
-      refusalMessage: '',
+      refusal: null,
+      adminPerGetBindings: false,
       printers: partView<PrinterRow>('failed', [], envelope.message, PRINTERS_EMPTY_TEXT),
       accounts: partView<AccountRow>('failed', [], envelope.message, ACCOUNTS_EMPTY_TEXT),
       carriers: undefined,
@@ -171,7 +177,8 @@ export function bindingsViewFor(envelope: Envelope, printerNames: Readonly<Recor
   );
   return {
     access: 'shown',
-    refusalMessage: '',
+    refusal: null,
+    adminPerGetBindings: true,
     printers,
     accounts,
     carriers,

@@ -50,8 +50,6 @@ export function carrierOptions(answered?: readonly CarrierItem[]): readonly Carr
 /** The built-in rows (before getBindings answered, or when its carriers part failed). */
 export const CARRIER_OPTIONS: readonly CarrierOption[] = carrierOptions();
 
-export const OTHER_CARRIER_INDEX = CARRIER_OPTIONS.length - 1;
-
 /** The row of a delivery id, or the "other" row when it is not listed. */
 export function carrierIndexOf(deliveryId: string, options: readonly CarrierOption[] = CARRIER_OPTIONS): number {
   const found = options.findIndex((o) => o.deliveryId !== '' && o.deliveryId === deliveryId);

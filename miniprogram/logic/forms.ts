@@ -4,16 +4,10 @@
  * the same checks as the functions (validation.ts).
  */
 import { CARRIER_OPTIONS, carrierChoice, showsPassword, showsRemark, EMS_REMARK_FORMAT, type CarrierChoice, type CarrierOption } from './carriers';
-import {
-  checkBindAccountEvent,
-  checkUpdatePrinterEvent,
-  type BindAccountEvent,
-  type BindOrUnbind,
-  type FieldProblem,
-  type UpdatePrinterEvent,
-} from './validation';
+import type { BindAccountEvent, BindOrUnbind, UpdatePrinterEvent } from '../shared/function-events';
+import { checkBindAccountEvent, checkUpdatePrinterEvent, type FormProblem } from './validation';
 
-export type Built<Event> = { readonly ok: true; readonly event: Event } | { readonly ok: false; readonly problem: FieldProblem };
+export type Built<Event> = { readonly ok: true; readonly event: Event } | { readonly ok: false; readonly problem: FormProblem };
 
 /** What the page can do; each is one call to one function. */
 export type Action = 'bindPrinter' | 'unbindPrinter' | 'bindSelf' | 'bindAccount' | 'unbindAccount';
@@ -105,6 +99,6 @@ export function buildAccountUnbindEvent(account: { readonly deliveryId: string; 
   return found ? { ok: false, problem: found } : { ok: true, event };
 }
 
-function problem(field: string, message: string): { ok: false; problem: FieldProblem } {
+function problem(field: string, message: string): { ok: false; problem: FormProblem } {
   return { ok: false, problem: { field, message } };
 }

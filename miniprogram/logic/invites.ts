@@ -9,24 +9,13 @@
  * answer onto the card's path, and from the page's query into the accept call.
  */
 import type { Envelope } from '../../core/envelope';
+import { CLIENT_OUTCOMES } from '../shared/client-outcomes';
+import type { AcceptInviteEvent, MintInviteEvent } from '../shared/function-events';
 import { INVITE_QUERY_KEY, INVITE_TTL_HOURS, type MintedInviteData as MintAnswer } from '../shared/printer-invites';
 
 /** What the page uses of a mint's answer (issue 21 adds more; the page engineer takes them up). */
 export type MintedInviteData = Pick<MintAnswer, 'invite' | 'expiresAt'>;
-import { CLIENT_OUTCOMES } from '../services/logistics';
 import { resultPanelFor, resultView, type ResultView } from './outcome';
-
-/** `updatePrinter`'s mint event: the default lifetime (INVITE_TTL_HOURS.default). */
-export interface MintInviteEvent {
-  updateType: 'invite';
-  ttlHours?: number;
-}
-
-/** `updatePrinter`'s accept event: binds whoever sends it. */
-export interface AcceptInviteEvent {
-  updateType: 'bind';
-  invite: string;
-}
 
 export const MINT_INVITE_EVENT: MintInviteEvent = { updateType: 'invite' };
 

@@ -4,9 +4,12 @@
  * errMsg or message.
  */
 import type { Envelope } from '../../core/envelope';
-import { OUTCOME_UNKNOWN_CODES } from '../services/logistics';
+import { OUTCOME_UNKNOWN_CODES } from '../shared/client-outcomes';
+import { fieldLabel } from '../shared/field-rules';
+import type { CalledFunctionName } from '../shared/function-events';
+import { adminRefusalHint, callerOpenidOf, driftHint, driftTitle, isAdminRefusal } from './admin-setup';
 import type { Action } from './forms';
-import { fieldLabel, type FieldProblem } from './validation';
+import type { FormProblem } from './validation';
 
 /** success: done. info: nothing went wrong, but it is not done as asked. warning: result unknown. error: not done. */
 export type Tone = 'success' | 'info' | 'warning' | 'error';
@@ -30,10 +33,23 @@ export interface ResultView {
   readonly canRetry: boolean;
   /** For a person reporting a problem to an admin; never contains input values. */
   readonly technical: string;
+  /** The caller's own OPENID, shown with 复制, for an admin refusal that carries it ('' otherwise). */
+  readonly callerOpenid: string;
 }
 
 /** What the page does: a form or row action, or one of the invite's two calls. */
 export type OutcomeAction = Action | 'mintInvite' | 'acceptInvite';
+
+/** The function each action calls (drift names the one that disagreed with getBindings). */
+const FUNCTION_OF: Readonly<Record<OutcomeAction, CalledFunctionName>> = {
+  bindPrinter: 'updatePrinter',
+  unbindPrinter: 'updatePrinter',
+  bindSelf: 'updatePrinter',
+  bindAccount: 'bindAccount',
+  unbindAccount: 'bindAccount',
+  mintInvite: 'updatePrinter',
+  acceptInvite: 'updatePrinter',
+};
 
 const DONE_TITLES: Readonly<Record<OutcomeAction, string>> = {
   bindPrinter: '已绑定打印员',
@@ -68,20 +84,24 @@ const ERROR_TITLES: Readonly<Record<string, string>> = {
 };
 
 const REFUSAL_HINT = '如需开通权限，请联系这个小程序的管理员。';
-const REFUSED_CALLER_CODES: readonly string[] = ['NOT_ADMIN', 'NO_CALLER_IDENTITY', 'INVALID_CALLER_IDENTITY'];
+const REFUSED_CALLER_CODES: readonly string[] = ['NO_CALLER_IDENTITY', 'INVALID_CALLER_IDENTITY'];
+/** A staff member accepting an invite is not the one who sets admins. */
+const ACCEPT_ADMIN_REFUSAL_HINT = '这不是你的问题：请把这条提示转告发给你卡片的管理员。';
 const CONFIGURATION_HINT = '这不是你填错了：请把这条提示转告管理员，改好云函数的环境变量后再试。';
 const CONFIGURATION_CODES: readonly string[] = ['INVALID_CONFIGURATION', 'INVITES_NOT_CONFIGURED'];
 const NEW_INVITE_HINT = '请联系发给你卡片的管理员，请 TA 在管理页面点「邀请打印员」再发一张新的邀请。';
 const NEW_INVITE_CODES: readonly string[] = ['INVITE_INVALID', 'INVITE_EXPIRED'];
 
-export function resultView(tone: Tone, title: string, message: string, hint: string, canRetry: boolean, technical: string): ResultView {
-  return { tone, toneLabel: TONE_LABELS[tone], title, message, hint, canRetry, technical };
+export function resultView(tone: Tone, title: string, message: string, hint: string, canRetry: boolean, technical: string, callerOpenid = ''): ResultView {
+  return { tone, toneLabel: TONE_LABELS[tone], title, message, hint, canRetry, technical, callerOpenid };
 }
 
 export interface OutcomeContext {
   readonly action: OutcomeAction;
   /** A password was sent: it has been cleared, so a retry needs it typed again. */
   readonly passwordSent: boolean;
+  /** getBindings answered this caller as an admin: an admin refusal now is drift between the functions. */
+  readonly adminPerGetBindings?: boolean;
 }
 
 export function resultPanelFor(envelope: Envelope, context: OutcomeContext): ResultView {
@@ -97,6 +117,8 @@ export function resultPanelFor(envelope: Envelope, context: OutcomeContext): Res
     return resultView('warning', '结果未知', envelope.message, retryHint, true, technical);
   }
 
+  if (isAdminRefusal(envelope.code)) return adminRefusalPanel(envelope, context, technical);
+
   let title = ERROR_TITLES[envelope.code] ?? (envelope.retryable ? '暂时没有成功' : '没有成功');
   if (envelope.code === 'INVALID_PARAM' && envelope.field) title = `填写有误：${fieldLabel(envelope.field)}`;
   let hint = '';
@@ -107,7 +129,20 @@ export function resultPanelFor(envelope: Envelope, context: OutcomeContext): Res
   return resultView('error', title, envelope.message, hint, envelope.retryable, technical);
 }
 
+/** NOT_ADMIN or ADMINS_NOT_CONFIGURED: the caller's OPENID to copy, and what to do with it. */
+function adminRefusalPanel(envelope: Envelope, context: OutcomeContext, technical: string): ResultView {
+  const fn = FUNCTION_OF[context.action];
+  if (context.action === 'acceptInvite') {
+    return resultView('error', ERROR_TITLES[envelope.code]!, envelope.message, ACCEPT_ADMIN_REFUSAL_HINT, false, technical);
+  }
+  const openid = callerOpenidOf(envelope);
+  if (context.adminPerGetBindings === true) {
+    return resultView('error', driftTitle(fn, envelope.code), envelope.message, driftHint(fn, envelope.code), false, technical, openid);
+  }
+  return resultView('error', ERROR_TITLES[envelope.code]!, envelope.message, adminRefusalHint(envelope.code), false, technical, openid);
+}
+
 /** A check on the phone stopped the request: nothing was sent. */
-export function describeProblem(problem: FieldProblem): ResultView {
+export function describeProblem(problem: FormProblem): ResultView {
   return resultView('error', '请检查填写内容', problem.message, '还没有提交，改好后再点一次。', false, '');
 }

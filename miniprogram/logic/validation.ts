@@ -8,41 +8,27 @@
  */
 import { BIND_ACCOUNT_FIELDS, checkFields, UPDATE_PRINTER_FIELDS, type FieldSpec } from '../shared/field-rules';
 
-export { FIELD_LABELS, FIELD_LIMITS, fieldLabel } from '../shared/field-rules';
-
-export type BindOrUnbind = 'bind' | 'unbind';
-
-export interface UpdatePrinterEvent {
-  openid?: string;
-  updateType: BindOrUnbind;
-  tagidList?: string;
-}
-
-export interface BindAccountEvent {
-  type: BindOrUnbind;
-  bizId: string;
-  deliveryId: string;
-  password?: string;
-  remarkContent?: string;
-}
-
-/** A field at fault and what to tell the person. */
-export interface FieldProblem {
+/**
+ * What the page tells a person before sending anything: the form field at fault and the words
+ * for it (the rules' zh message, or one of the page's own). Not the rules' FieldProblem, which
+ * carries both languages for the functions' envelopes and logs.
+ */
+export interface FormProblem {
   readonly field: string;
   readonly message: string;
 }
 
-function check(event: unknown, specs: Readonly<Record<string, FieldSpec>>): FieldProblem | null {
+function check(event: unknown, specs: Readonly<Record<string, FieldSpec>>): FormProblem | null {
   const checked = checkFields(event, specs);
   return checked.ok ? null : { field: checked.problem.field, message: checked.problem.zh };
 }
 
 /** Null when updatePrinter's validation would accept the event. */
-export function checkUpdatePrinterEvent(event: unknown): FieldProblem | null {
+export function checkUpdatePrinterEvent(event: unknown): FormProblem | null {
   return check(event, UPDATE_PRINTER_FIELDS);
 }
 
 /** Null when bindAccount's validation would accept the event. */
-export function checkBindAccountEvent(event: unknown): FieldProblem | null {
+export function checkBindAccountEvent(event: unknown): FormProblem | null {
   return check(event, BIND_ACCOUNT_FIELDS);
 }

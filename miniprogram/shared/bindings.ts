@@ -1,7 +1,7 @@
 /**
  * What `getBindings` answers: the types the cloud function builds and the page reads, and the one
- * mapping from WeChat's account `statusCode` to a status name. Shared by both sides, so it is plain
- * TypeScript: no `wx`, no Node, no imports but the other shared files'.
+ * mapping from WeChat's account `statusCode` to a status name (its event is in function-events.ts).
+ * Shared by both sides, so it is plain TypeScript: no `wx`, no Node, no imports but the other shared files'.
  */
 
 import type { InviteStatus, PrinterVia } from './printer-invites';
@@ -14,11 +14,6 @@ export type BindingsPart = (typeof BINDINGS_PARTS)[number];
 export const WECHAT_PARTS = ['accounts', 'printers', 'carriers'] as const satisfies readonly BindingsPart[];
 /** A part read from WeChat (one openapi read each); the other two are read from the database. */
 export type WeChatPart = (typeof WECHAT_PARTS)[number];
-
-/** The event: `parts` absent means WECHAT_PARTS; otherwise a non-empty list without repeats. */
-export interface GetBindingsEvent {
-  parts?: BindingsPart[];
-}
 
 /**
  * An account's status, from `statusCode` (getAllAccount; the values are listed on older versions
@@ -157,7 +152,8 @@ export const CLOSED_INVITES_SHOWN_MS = 7 * 24 * 3_600_000;
 
 /**
  * The envelope's `data`: each requested part, and the caller's own OPENID (so the page can mark
- * "me"; absent for a server-side caller without one). A refusal carries no data at all.
+ * "me"; absent for a server-side caller without one). A refusal carries no parts (NOT_ADMIN and
+ * ADMINS_NOT_CONFIGURED carry only RefusedCallerData, in function-events.ts).
  */
 export interface BindingsData {
   accounts?: AccountsPart;

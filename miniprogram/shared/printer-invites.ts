@@ -1,6 +1,6 @@
 /**
- * Printer invites and the printers' roster as both sides see them: the events updatePrinter takes
- * for them, what each answers, and the limits the page offers. Shared by updatePrinter
+ * Printer invites and the printers' roster as both sides see them: what updatePrinter's events for
+ * them answer (the events: ./function-events.ts), and the limits the page offers. Shared by updatePrinter
  * (core/operations/printer-invites.ts, core/records/) and the page; plain TypeScript, no imports.
  *
  * Every `ok` write among these (and the printer binds) carries `recorded`: whether the roster and
@@ -27,44 +27,6 @@ export type InviteStatus = 'OPEN' | 'USED_UP' | 'EXPIRED' | 'REVOKED';
 
 /** How a printer came onto the roster: by accepting an invite, bound by openid, or binding themself. */
 export type PrinterVia = 'invite' | 'openid' | 'self';
-
-// --- Events (all on updatePrinter) -------------------------------------------------------------
-
-/** Mint: admins with an OPENID. `name` is whom the admin means it for (1–20 characters after trimming). */
-export interface MintInviteEvent {
-  updateType: 'invite';
-  name?: string;
-  /** INVITE_TTL_HOURS; default 24. */
-  ttlHours?: number;
-  /** INVITE_MAX_USES; default 1. */
-  maxUses?: number;
-}
-
-/** Preview: any caller with an OPENID; no use claimed, nothing written. */
-export interface PreviewInviteEvent {
-  updateType: 'preview';
-  invite: string;
-}
-
-/** Accept: any caller with an OPENID, bound as a printer under their own OPENID; `name` is their own (default: the invite's). */
-export interface AcceptInviteEvent {
-  updateType: 'bind';
-  invite: string;
-  name?: string;
-}
-
-/** Revoke: admins with an OPENID. */
-export interface RevokeInviteEvent {
-  updateType: 'revoke';
-  inviteId: string;
-}
-
-/** Rename a printer on the roster: admins with an OPENID; no openapi call. */
-export interface RenamePrinterEvent {
-  updateType: 'rename';
-  openid: string;
-  name: string;
-}
 
 // --- Answers' data -----------------------------------------------------------------------------
 

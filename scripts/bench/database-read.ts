@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { functionEnvironment } from '../../localcloud/invoke';
 import { startLocalCloud } from '../../localcloud/server';
 import { PROJECT_ROOT, writeBundle } from '../build';
-import { median, quantile, ratios } from './stats';
+import { median, quantile } from './stats';
 
 const COLD_CHILD = path.join(__dirname, 'cold-child.js');
 const FUNCTION_NAME = 'benchDatabaseRead';
@@ -49,8 +49,8 @@ function coldStart(node: string, functionDir: string, env: Record<string, string
   });
 }
 
-/** Markdown rows `| function | variant | ms median (p25–p75) | × naive | peak RSS MiB |` for the database read. */
-export async function databaseReadRows(options: { node: string; runs: number; workDir: string }): Promise<string[]> {
+/** Rows `function | variant | ms median (p25–p75) | × naive | peak RSS MiB` for the database read. */
+export async function databaseReadRows(options: { node: string; runs: number; workDir: string }): Promise<string[][]> {
   const nodeModules = path.join(PROJECT_ROOT, 'node_modules');
   const naive = path.join(options.workDir, 'database-read', 'naive');
   const source = path.join(options.workDir, 'database-read', 'source');
@@ -83,6 +83,6 @@ export async function databaseReadRows(options: { node: string; runs: number; wo
   return (['naive', 'built'] as const).map((variant) => {
     const ms = samples[variant].map((sample) => sample.ms);
     const label = variant === 'naive' ? "naive: the docs' function, node_modules" : '`npm run build` (default): index.js + index.database.js';
-    return `| first call reads one document (doc().get()) | ${label} | ${median(ms).toFixed(0)} (${quantile(ms, 0.25).toFixed(0)}–${quantile(ms, 0.75).toFixed(0)}) | ${median(ratios(ms, naiveMs)).toFixed(2)} | ${median(samples[variant].map((sample) => sample.rssMiB)).toFixed(1)} |`;
+    return ['first call reads one document (doc().get())', label, `${median(ms).toFixed(0)} (${quantile(ms, 0.25).toFixed(0)}–${quantile(ms, 0.75).toFixed(0)})`, median(ms.map((value, index) => value / (naiveMs[index] as number))).toFixed(2), median(samples[variant].map((sample) => sample.rssMiB)).toFixed(1)];
   });
 }

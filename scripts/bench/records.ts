@@ -19,7 +19,7 @@ const CASES = [
 const spread = (values: number[]) => `${median(values).toFixed(1)} (${quantile(values, 0.25).toFixed(1)}–${quantile(values, 0.75).toFixed(1)})`;
 
 /**
- * Rows of `| call | cold start ms | warm ms per call |`. `cold(fn, event)` times one fresh process
+ * Rows of [call, cold start ms, warm ms per call]. `cold(fn, event)` times one fresh process
  * of the built function (the main bench's child), `builtDir(fn)` is its folder.
  */
 export async function recordsRows(options: {
@@ -32,8 +32,8 @@ export async function recordsRows(options: {
   admin: string;
   builtDir: (fn: string) => string;
   cold: (fn: string, event: unknown) => Promise<number>;
-}): Promise<string[]> {
-  const rows: string[] = [];
+}): Promise<string[][]> {
+  const rows: string[][] = [];
   for (const { label, fn, event } of CASES.filter((item) => options.functions.includes(item.fn))) {
     const cold: number[] = [];
     for (let round = 0; round < options.runs; round += 1) cold.push(await options.cold(fn, event(options.printer)));
@@ -55,7 +55,8 @@ export async function recordsRows(options: {
     } finally {
       await container.close();
     }
-    rows.push(`| ${label} | ${spread(cold)} | ${spread(warm.slice(Math.min(5, warm.length - 1)))} |`);
+    // The first few warm calls still load code: they are left out.
+    rows.push([label, spread(cold), spread(warm.slice(Math.min(5, warm.length - 1)))]);
   }
   return rows;
 }

@@ -38,7 +38,7 @@ const ELSEWHERE: Record<string, string> = {
 
 /** Run here, in this order (the code cache build before invoke, which then runs its loader), each with what must show. */
 const RUN_HERE: Array<{ command: string; as?: string; check: (run: Run, copy: string) => void }> = [
-  { command: 'npm run build', check: (run) => expect(run.stdout).toMatch(/^built cloudfunctions\/updatePrinter\/: index\.extras\.js \(\d+ KiB\), index\.js \(\d+ KiB\)$/m) },
+  { command: 'npm run build', check: (run) => expect(run.stdout).toMatch(/^built cloudfunctions\/updatePrinter\/: index\.database\.js \(\d+ KiB\), index\.extras\.js \(\d+ KiB\), index\.js \(\d+ KiB\)$/m) },
   { command: 'npm run build -- --code-cache', check: (run) => expect(run.stdout).toMatch(/built cloudfunctions\/updatePrinter\/: .*index\.v8cache/) },
   {
     command: `npm run invoke -- bindAccount '{"type":"bind","bizId":"demo-yunda","deliveryId":"YUNDA","password":"demo-yunda-password"}'`,
@@ -63,9 +63,10 @@ const RUN_HERE: Array<{ command: string; as?: string; check: (run: Run, copy: st
       for (const row of rows.filter((quoted) => !quoted.endsWith('(cache refused)'))) {
         expect(run.stdout).toMatch(new RegExp(`^\\| ${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| \\d+ \\(\\d+–\\d+\\) \\| \\d\\.\\d\\d \\| \\d+\\.\\d \\|$`, 'm'));
       }
-      expect(run.stdout).toMatch(/\| ours \| \d\.\d{3} \(\d+\.\d %\) \| \d\.\d{3} \(\d+\.\d %\) \|/);
+      // A same-round difference can be negative on a loaded machine: the figure is printed, not judged.
+      expect(run.stdout).toMatch(/\| ours \| -?\d+\.\d{3} \(-?\d+\.\d %\) \| -?\d+\.\d{3} \(-?\d+\.\d %\) \|/);
       expect(run.stdout).toMatch(/\| naive: index\.js \+ node_modules .* \| \d+ \| \d+ \| \d+\.\d\d \|/);
-      expect(run.stdout).toMatch(/\| ours, default: updatePrinter\/ .* \| 0 \| 4 \| \d\.\d\d \|/);
+      expect(run.stdout).toMatch(/\| ours, default: updatePrinter\/ .* \| 0 \| 5 \| \d\.\d\d \|/);
     },
   },
 ];

@@ -102,3 +102,41 @@ test('a SOURCE that is no plain chain of source names is not one we know: never 
   }
   expect(callerFromWXContext('bindAccount', { SOURCE: 'wx_trigger,scf' })).toEqual({ ok: true, caller: { source: 'wx_trigger,scf' } });
 });
+
+describe('the refused caller\'s own OPENID (issue 22)', () => {
+  const envelopeOf = (caller: CallerIdentity, p = policy, rule?: Parameters<typeof authorise>[3]) => {
+    const decision = authorise('getBindings', caller, p, rule);
+    if (decision.allowed) throw new Error('expected a refusal');
+    return decision.envelope;
+  };
+  const off = readAccessPolicy({ LOGISTICS_ADMIN_OPENIDS: '', LOGISTICS_SERVER_SOURCES: 'wx_trigger' });
+
+  test('NOT_ADMIN carries data: { callerOpenid } and nothing else', () => {
+    const envelope = envelopeOf({ openid: 'oStranger', appid: 'wxapp', source: 'wx_client' });
+    expect(envelope).toMatchObject({ code: 'NOT_ADMIN', data: { callerOpenid: 'oStranger' } });
+    expect(Object.keys(envelope.data as object)).toEqual(['callerOpenid']);
+  });
+
+  test('ADMINS_NOT_CONFIGURED carries it for a caller with an OPENID, under every rule', () => {
+    for (const rule of ['admins-or-servers', 'admin-users', 'any-user'] as const) {
+      const envelope = envelopeOf({ openid: 'oOwner', appid: 'wxapp', source: 'wx_client' }, off, rule);
+      expect(envelope).toMatchObject({ code: 'ADMINS_NOT_CONFIGURED', data: { callerOpenid: 'oOwner' } });
+      expect(Object.keys(envelope.data as object)).toEqual(['callerOpenid']);
+    }
+  });
+
+  test('a caller without an OPENID gets no data: a server caller, the console\'s test button', () => {
+    expect(envelopeOf({ source: 'wx_trigger' }, off)).not.toHaveProperty('data');
+    expect(envelopeOf({ source: 'wx_trigger' }, off).code).toBe('ADMINS_NOT_CONFIGURED');
+    expect(envelopeOf({})).not.toHaveProperty('data');
+    expect(envelopeOf({}).code).toBe('NO_CALLER_IDENTITY');
+    expect(envelopeOf({ openid: 'oAdminA' }, policy, 'admin-users')).toMatchObject({ code: 'NO_CALLER_IDENTITY' });
+    expect(envelopeOf({ openid: 'oAdminA' }, policy, 'admin-users')).not.toHaveProperty('data');
+  });
+
+  test('INVALID_CALLER_IDENTITY never carries data', () => {
+    const reading = callerFromWXContext('getBindings', { OPENID: 12345, SOURCE: 'wx_client' });
+    if (reading.ok) throw new Error('expected a refusal');
+    expect(reading.envelope).not.toHaveProperty('data');
+  });
+});

@@ -1,5 +1,6 @@
 import { UNKNOWN_ERRCODE } from '../../core/catalogue';
-import { envelopeForErrCode, envelopeForThrown, readThrown, refusalEnvelope, successEnvelope } from '../../core/envelope';
+import { envelopeForErrCode, envelopeForThrown, refusalEnvelope, successEnvelope } from '../../core/envelope';
+import { readThrown } from '../../miniprogram/shared/failed-call';
 
 /** The shape of wx-server-sdk's CloudSDKError: an Error subclass with its own errCode and errMsg. */
 class CloudSDKErrorShape extends Error {

@@ -146,13 +146,13 @@ describe('getBindings through runOperation', () => {
   });
 
   test.each([
-    ['a stranger', { openid: 'oStranger' }, 'NOT_ADMIN'],
-    ['no identity', {}, 'NO_CALLER_IDENTITY'],
-  ])('%s is refused: no read, no data', async (_label, caller, code) => {
+    ['a stranger', { openid: 'oStranger' }, 'NOT_ADMIN', { callerOpenid: 'oStranger' }],
+    ['no identity', {}, 'NO_CALLER_IDENTITY', undefined],
+  ])('%s is refused: no read, no data but their own OPENID', async (_label, caller, code, data) => {
     const h = scripted({}, { caller });
     const envelope = await runBindings({}, h.deps);
     expect(envelope).toMatchObject({ ok: false, code });
-    expect(envelope.data).toBeUndefined();
+    expect(envelope.data).toEqual(data);
     expect(h.reads).toEqual([]);
     expect(h.audit()[0]).toMatchObject({ code, action: null, target: null, attempts: 0 });
   });

@@ -90,7 +90,9 @@ test(`${RUNS} generated events, callers and answers keep every invariant`, async
       const checked = validateGetBindingsEvent(event);
       if (!allowed || !checked.ok) {
         expect(reads).toHaveLength(0);
-        expect(envelope).not.toHaveProperty('data');
+        // A refused caller with an OPENID (the stranger: NOT_ADMIN) sees only their own; nothing else has data.
+        if (!allowed && caller.openid !== undefined) expect(envelope.data).toEqual({ callerOpenid: caller.openid });
+        else expect(envelope).not.toHaveProperty('data');
         return;
       }
       expect([...new Set(reads)].sort()).toEqual(checked.parts.filter(isWeChatPart).sort());

@@ -119,7 +119,7 @@ describe('issue 18: 300 invocations at once with answers that are not WeChat\'s 
     const envelopes = await Promise.all(calls);
     expect(mixed.faults.armed()).toBe(0); // every fault was met
 
-    const state = mixed.state();
+    const state = mixed.openapi.state();
     const bound = new Set(state.boundAccounts.map((a) => `${a.deliveryId}/${a.bizId}`));
     const effects = [
       ...binds.map((a) => bound.has(`${a.deliveryId}/${a.bizId}`)),

@@ -3,6 +3,8 @@
  * what they print, their exit codes, and that the demo passwords never show.
  */
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEMO_CARRIER_ACCOUNTS, DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
 import { ensureBuilt, SLOW_TEST_MS } from './support/harness';
@@ -93,4 +95,29 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
   expect(overview).toContain('中国邮政速递物流 demo-ems：已绑定');
   expect(overview).toContain(`中国邮政速递物流 demo-ems-2：绑定失败，原因：${DEMO_REJECTION_REASON}`);
   expectNoPassword(result.stdout);
+});
+
+test.concurrent('npm run invoke --state DIR: two invokes form one session; the folder is the state as the local cloud exports it', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'wx-logistics-state-')), '.localcloud');
+  const password = DEMO_CARRIER_ACCOUNTS.find((account) => account.deliveryId === 'ZTO')!.password!;
+  const bind = await run('invoke.ts', ['bindAccount', JSON.stringify({ type: 'bind', deliveryId: 'ZTO', bizId: 'demo-zto', password }), '--state', dir]);
+  expect(bind.code).toBe(0);
+  expect(bind.stderr).toContain(`written to ${dir}`);
+  expect(existsSync(path.join(dir, 'openapi'))).toBe(true);
+  const read = await run('invoke.ts', ['getBindings', '{}', '--state', dir]);
+  expect(read.code).toBe(0);
+  expect(read.stderr).toContain(`state from ${dir}`);
+  const accounts = (JSON.parse(read.stdout) as { data: { accounts: { list: Array<{ bizId: string; status: string }> } } }).data.accounts.list;
+  expect(accounts).toContainEqual(expect.objectContaining({ bizId: 'demo-zto', status: 'BOUND' }));
+  // Without --state the next run starts afresh again.
+  const fresh = await run('invoke.ts', ['getBindings', '{}']);
+  expect((JSON.parse(fresh.stdout) as { data: { accounts: { list: Array<{ bizId: string }> } } }).data.accounts.list.map((account) => account.bizId)).not.toContain('demo-zto');
+  expectNoPassword(bind.stdout + bind.stderr + read.stdout + read.stderr);
+});
+
+test.concurrent('npm start --seed with a folder that does not exist: the problem and the usage, exit 2', async () => {
+  const result = await run('start.ts', ['--seed', path.join(tmpdir(), 'no-such-state-folder-0')]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('no such state folder');
+  expect(result.stderr).toContain('usage: npm start');
 });

@@ -67,12 +67,12 @@ beforeEach(() => {
 
 afterEach(async () => {
   cloud.faults.clear();
-  for (const account of cloud.state().boundAccounts) await call(accounts, { type: 'unbind', deliveryId: account.deliveryId, bizId: account.bizId });
+  for (const account of cloud.openapi.state().boundAccounts) await call(accounts, { type: 'unbind', deliveryId: account.deliveryId, bizId: account.bizId });
   for (const openid of [PRINTER, STAFF]) await call(printers, { openid, updateType: 'unbind' });
 });
 
 const key = (a: { deliveryId: string; bizId: string }) => `${a.deliveryId}/${a.bizId}`;
-const isBound = (a: { deliveryId: string; bizId: string }) => cloud.state().boundAccounts.map(key).includes(key(a));
+const isBound = (a: { deliveryId: string; bizId: string }) => cloud.openapi.state().boundAccounts.map(key).includes(key(a));
 
 describe('items 1, 2: ok only on an answer that is WeChat\'s', () => {
   describe.each(NON_ANSWERS)('%s', (_what, fault) => {
@@ -90,8 +90,8 @@ describe('items 1, 2: ok only on an answer that is WeChat\'s', () => {
       const minted = await call(printers, { updateType: 'invite' });
       const accepted = await call(staff, { updateType: 'bind', invite: (minted.data as MintedInviteData).invite });
       expect(accepted).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN' });
-      expect(cloud.state().printers).not.toContain(PRINTER);
-      expect(cloud.state().printers).not.toContain(STAFF);
+      expect(cloud.openapi.state().printers).not.toContain(PRINTER);
+      expect(cloud.openapi.state().printers).not.toContain(STAFF);
     });
 
     test('applied on every attempt (the effect happened, the answer is no answer): OUTCOME_UNKNOWN, and it is bound', async () => {

@@ -3,16 +3,11 @@
  * and the callFunction client's mapping of every way a call can fail.
  */
 import { bindingsViewFor, readPrinterNames, shortOpenid } from '../../miniprogram/logic/bindings-view';
-import { CARRIER_OPTIONS, CARRIERS, carrierChoice, carrierIndexOf, carrierOptions, OTHER_CARRIER_INDEX, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
+import { CARRIER_OPTIONS, CARRIERS, carrierChoice, carrierIndexOf, carrierOptions, showsPassword, showsRemark } from '../../miniprogram/logic/carriers';
 import { buildBindAccountEvent, buildUpdatePrinterEvent, normaliseRemark, type AccountForm } from '../../miniprogram/logic/forms';
 import { resultPanelFor, describeProblem } from '../../miniprogram/logic/outcome';
-import {
-  callLogisticsFunction,
-  CLIENT_OUTCOMES,
-  envelopeForCallFailure,
-  isEnvelope,
-  type Envelope,
-} from '../../miniprogram/services/logistics';
+import { callLogisticsFunction, envelopeForCallFailure, isEnvelope, type Envelope } from '../../miniprogram/services/cloud-functions';
+import { CLIENT_OUTCOMES } from '../../miniprogram/shared/client-outcomes';
 import { CATALOGUE } from '../../core/catalogue';
 import { envelope, ME } from './support/harness';
 
@@ -27,7 +22,7 @@ describe('carriers', () => {
 
   test('the picker lists every carrier with its id, then "other" last', () => {
     expect(CARRIER_OPTIONS.map((o) => o.label)).toContain('顺丰速运（SF）');
-    expect(CARRIER_OPTIONS[OTHER_CARRIER_INDEX]?.label).toBe('其他（手动输入）');
+    expect(CARRIER_OPTIONS[CARRIER_OPTIONS.length - 1]?.label).toBe('其他（手动输入）');
     expect(CARRIER_OPTIONS).toHaveLength(CARRIERS.length + 1);
   });
 

@@ -258,7 +258,7 @@ describe('binding a courier account', () => {
   });
 
   test.each([
-    ['NOT_ADMIN', '没有权限', '你不是管理员，无权进行此操作', '请联系这个小程序的管理员'],
+    ['NOT_ADMIN', '没有权限', '你不是管理员，无权进行此操作', 'LOGISTICS_ADMIN_OPENIDS 必须相同'],
     ['ADMINS_NOT_CONFIGURED', '尚未设置管理员', 'LOGISTICS_ADMIN_OPENIDS', ''],
     ['NO_CALLER_IDENTITY', '无法确认你的身份', '无法确认调用者身份', '请联系这个小程序的管理员'],
   ])('the refusal %s is shown as a refusal, with its message', async (code, title, message, hint) => {

@@ -238,3 +238,67 @@ describe('refusals and failures', () => {
     expect(h.has('#reload')).toBe(true);
   });
 });
+
+describe('the refused caller\'s own OPENID (issue 22)', () => {
+  const FUNCTIONS = ['updatePrinter', 'bindAccount', 'getBindings'];
+  const STRANGER = 'oStrangerWantsIn00000000042';
+
+  test('no admins set: the owner sees their OPENID with 复制, and the exact steps to become the first admin', async () => {
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: envelope('ADMINS_NOT_CONFIGURED', { data: { callerOpenid: ME } }) }));
+    await h.settle();
+    const shown = text(h, '#adminOnly');
+    expect(text(h, '#callerOpenid')).toContain(ME);
+    expect(shown).toContain('第一位管理员');
+    for (const fn of FUNCTIONS) expect(shown).toContain(fn);
+    expect(shown).toContain('LOGISTICS_ADMIN_OPENIDS');
+    expect(shown).toContain('云开发控制台');
+    expect(shown).toContain('环境变量');
+    expect(shown).toContain('下拉刷新');
+    // The owner's own screen never sends them to "the admin".
+    expect(shown).not.toContain('联系');
+    await h.tap('#copyOpenid');
+    expect(h.copied).toEqual([ME]);
+    for (const selector of ['#bindSelf', '#bindAccount', '#printers', '#accounts']) expect(h.has(selector)).toBe(false);
+  });
+
+  test('not an admin: their OPENID with 复制, "send this to your admin", and an admin must be listed in all three', async () => {
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: envelope('NOT_ADMIN', { data: { callerOpenid: STRANGER } }) }));
+    await h.settle();
+    const shown = text(h, '#adminOnly');
+    expect(text(h, '#callerOpenid')).toContain(STRANGER);
+    expect(shown).toContain('发给这个小程序的管理员');
+    expect(shown).toContain('如果你就是管理员');
+    expect(shown).toContain('全部三个云函数');
+    for (const fn of FUNCTIONS) expect(shown).toContain(fn);
+    await h.tap('#copyOpenid');
+    expect(h.copied).toEqual([STRANGER]);
+  });
+
+  test('a refusal without the OPENID (a function not yet updated) says so instead of showing one', async () => {
+    const h = renderPage((cloud) => cloud.willAnswerBindings({ result: envelope('NOT_ADMIN') }));
+    await h.settle();
+    expect(h.has('#callerOpenid')).toBe(false);
+    expect(text(h, '#adminOnly')).toContain('最新版本');
+  });
+
+  test.each([
+    ['bindAccount', 'NOT_ADMIN', async (h: Harness) => {
+      await h.chooseCarrier('SF');
+      await h.type('#bizId', 'sf-001');
+      await h.tap('#bindAccount');
+    }],
+    ['updatePrinter', 'NOT_ADMIN', async (h: Harness) => h.tap('#bindSelf')],
+    ['updatePrinter', 'ADMINS_NOT_CONFIGURED', async (h: Harness) => h.tap('#bindSelf')],
+  ])('drift: getBindings showed the lists, then %s answers %s: the page names the function that disagrees', async (fn, code, act) => {
+    const h = renderPage();
+    await h.settle();
+    h.cloud.willAnswer({ result: envelope(code, { data: { callerOpenid: ME } }) });
+    await act(h);
+    const shown = h.resultText();
+    expect(shown).toContain(`${fn} 和 getBindings 的管理员设置不一致`);
+    expect(shown).toContain('三个云函数（updatePrinter、bindAccount、getBindings）的 LOGISTICS_ADMIN_OPENIDS 必须相同');
+    expect(shown).toContain(ME);
+    await h.tap('#copyResultOpenid');
+    expect(h.copied).toEqual([ME]);
+  });
+});

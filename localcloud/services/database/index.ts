@@ -331,6 +331,7 @@ export const databaseService: ServiceDefinition<DatabaseOutcome, DatabaseControl
         return { kind: 'databaseBody', body: fault.body };
       case 'errcode':
       case 'cloudError':
+      case 'contentType':
         return { refused: `a ${fault.kind} fault is an openapi answer; a database request takes tcbJson, http, hang, malformed, slow or answer` };
       default:
         return undefined;

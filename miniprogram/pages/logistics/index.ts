@@ -4,8 +4,8 @@
  *
  * Built with Component() (WeChat runs pages built this way; page hooks such as onShow live in
  * `methods`). This file is only glue: the rules are in ../../logic, the calls in ../../services.
- * Each feature is one section of the WXML with its own handlers here, so another (e.g. printer
- * invites) is added beside them.
+ * Each feature (the lists, the forms, printer invites) is one section of the WXML with its own
+ * handlers here.
  *
  * The view is loaded from getBindings on show, on pull-down refresh and after every change.
  *
@@ -50,9 +50,10 @@ import {
   type ShareCard,
 } from '../../logic/invites';
 import { describeProblem, resultPanelFor, type ResultView } from '../../logic/outcome';
+import type { FormProblem } from '../../logic/validation';
 import { INVITE_QUERY_KEY } from '../../shared/printer-invites';
 import type { CarrierItem } from '../../shared/bindings';
-import { callLogisticsFunction, type Envelope } from '../../services/logistics';
+import { callLogisticsFunction, type Envelope } from '../../services/cloud-functions';
 
 const FORM_ACTIONS: readonly Action[] = ['bindPrinter', 'bindSelf', 'bindAccount'];
 
@@ -330,6 +331,7 @@ Component({
           hint: '改好备注（或其他信息）后，点「绑定快递账号」重新提交审核。',
           canRetry: false,
           technical: '',
+          callerOpenid: '',
         },
       });
       wx.pageScrollTo({ selector: '#accountForm', duration: 200, fail: () => undefined });
@@ -365,7 +367,7 @@ Component({
 
     buildRequest(action: Action, target: RowTarget | null):
       | { ok: true; passwordSent: boolean; send: () => Promise<Envelope> }
-      | { ok: false; problem: { field: string; message: string } } {
+      | { ok: false; problem: FormProblem } {
       if (isAccountAction(action)) {
         const built =
           action === 'unbindAccount'
@@ -409,7 +411,7 @@ Component({
     },
 
     showOutcome(envelope: Envelope, action: Action, passwordSent: boolean) {
-      const result = resultPanelFor(envelope, { action, passwordSent });
+      const result = resultPanelFor(envelope, { action, passwordSent, adminPerGetBindings: this.data.view.adminPerGetBindings });
       this.setData({
         result,
         invalidField: envelope.code === 'INVALID_PARAM' ? (envelope.field ?? '') : '',
@@ -419,6 +421,12 @@ Component({
       // The panel is at the top of the page: bring it into view. Both are cosmetic, so failures are ignored.
       if (result.tone === 'success') wx.showToast({ title: result.title, icon: 'success', fail: () => undefined });
       wx.pageScrollTo({ scrollTop: 0, duration: 200, fail: () => undefined });
+    },
+
+    /** 复制 beside a refused caller's own OPENID (WeChat confirms the copy with its own toast). */
+    onCopyOpenid(e: WechatMiniprogram.TouchEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { openid?: string }>) {
+      const openid = e.currentTarget.dataset.openid;
+      if (typeof openid === 'string' && openid !== '') wx.setClipboardData({ data: openid, fail: () => undefined });
     },
 
     /** Editing the marked field takes the mark away. */

@@ -217,6 +217,8 @@ export interface Harness {
   pullDown(): Promise<void>;
   /** How often wx.hideShareMenu was called. */
   hideShareMenuCalls(): number;
+  /** What wx.setClipboardData was given, in order. */
+  readonly copied: string[];
   /**
    * A share, as WeChat makes one: from the menu, or from the page's `open-type="share"` button
    * found by selector (WeChat calls onShareAppMessage with that button as `target`). Returns the
@@ -246,12 +248,18 @@ export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unkn
   const hideShareMenu = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
   wx.hideShareMenu = hideShareMenu;
   wx.setNavigationBarTitle = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
+  const copied: string[] = [];
+  wx.setClipboardData = jest.fn((options: { data: string; success?: () => void }) => {
+    copied.push(options.data);
+    options.success?.();
+  });
   const modals: string[] = [];
   const harness: Harness = {
     page: simulate.render(id) as unknown as Page,
     cloud,
     storage,
     modals,
+    copied,
     confirmAnswer: true,
     text: () => harness.page.dom?.textContent ?? '',
     resultText: () => harness.page.querySelector('#result')?.dom?.textContent ?? '',

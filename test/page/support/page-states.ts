@@ -1,6 +1,6 @@
 /**
  * The page's main states, as data: what the cloud functions answer (canned envelopes returned by
- * a fake wx.cloud.callFunction, the page's only way out: miniprogram/services/logistics.ts) and
+ * a fake wx.cloud.callFunction, the page's only way out: miniprogram/services/cloud-functions.ts) and
  * what a person does after the page opens. Each state is rendered by test/page/page-states.test.ts
  * (from the TypeScript source in `npm test`, from WeChat's compiled package in
  * `npm run check:wechat`) and photographed and layout-checked in Chromium by `npm run screenshots`.
@@ -83,6 +83,9 @@ function bindingsAnswer(parts: { printers: string[] | number; accounts: BoundAcc
 
 const PRINTERS = [CALLER, 'oStaff3mR8vQ1nT5kJ2hG6fD4sA9'];
 
+/** Someone who opened the page but is not an admin. */
+const NOT_LISTED = 'oVisitor5tG7hJ9kL1zX3cV5bN7m';
+
 const ACCOUNTS: BoundAccount[] = [
   boundAccount({ deliveryId: 'SF', bizId: 'SF7550012345', statusCode: 0, alias: '总店' }),
   boundAccount({ deliveryId: 'EMS', bizId: 'EMS1100220033', statusCode: 1 }),
@@ -157,10 +160,24 @@ export const PAGE_STATES: readonly PageState[] = [
   },
   {
     name: 'not-admin',
-    caption: '不是管理员：只说明需要管理员，不显示列表和表单',
-    answers: { getBindings: [answer(-900102)] },
+    caption: '不是管理员：显示自己的 openid（可复制），请把它发给管理员；不显示列表和表单',
+    answers: { getBindings: [answer(-900102, { data: { callerOpenid: NOT_LISTED } })] },
     steps: [],
-    shows: ['只有管理员可以使用这个页面', '你不是管理员'],
+    shows: ['只有管理员可以使用这个页面', '你不是管理员', NOT_LISTED, '复制', '发给这个小程序的管理员', '全部三个云函数'],
+  },
+  {
+    name: 'no-admins',
+    caption: '还没有设置管理员：显示自己的 openid（可复制），以及把自己设为第一位管理员的步骤',
+    answers: { getBindings: [answer(-900101, { data: { callerOpenid: CALLER } })] },
+    steps: [],
+    shows: ['还没有设置管理员', CALLER, '复制', '第一位管理员', 'LOGISTICS_ADMIN_OPENIDS', 'updatePrinter、bindAccount、getBindings', '环境变量'],
+  },
+  {
+    name: 'admin-drift',
+    caption: '管理员设置不一致：getBindings 认你是管理员，updatePrinter 却拒绝了，页面指出是哪个云函数',
+    answers: { ...OPENING_ANSWERS, updatePrinter: [answer(-900102, { data: { callerOpenid: CALLER } })] },
+    steps: [{ tap: '#bindSelf' }],
+    shows: ['updatePrinter 和 getBindings 的管理员设置不一致', 'LOGISTICS_ADMIN_OPENIDS 必须相同', CALLER, '复制'],
   },
   {
     name: 'invite-shared',

@@ -4,80 +4,20 @@
  * function crashed, no network, no answer in time, an answer that is not an envelope). So the
  * page has a single path for every outcome.
  *
- * The outcomes made here, on the phone, are listed once in CLIENT_OUTCOMES below; nothing else
- * in the mini program defines their codes or messages.
+ * The outcomes made here, on the phone, are listed once, in ../shared/client-outcomes.ts.
  */
+import type { CatalogueEntry } from '../../core/catalogue';
 import type { Envelope } from '../../core/envelope';
-import type { BindAccountEvent, UpdatePrinterEvent } from '../logic/validation';
-import type { AcceptInviteEvent, MintInviteEvent } from '../logic/invites';
-import type { GetBindingsEvent } from '../shared/bindings';
+import { CLIENT_OUTCOMES } from '../shared/client-outcomes';
+import { readThrown } from '../shared/failed-call';
+import type { CalledFunctionName, FunctionEvents } from '../shared/function-events';
 
 export type { Envelope };
-
-export interface FunctionEvents {
-  updatePrinter: UpdatePrinterEvent | MintInviteEvent | AcceptInviteEvent;
-  bindAccount: BindAccountEvent;
-  getBindings: GetBindingsEvent;
-}
-
-export type FunctionName = keyof FunctionEvents;
-
-interface ClientOutcome {
-  readonly errCode: number;
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-}
-
-function outcome(errCode: number, code: string, message: string, retryable: boolean): ClientOutcome {
-  return Object.freeze({ errCode, code, message, retryable });
-}
-
-/**
- * -501000 and -404011 are the cloud's own codes for these failures; the rest use -901xxx, a range
- * that neither WeChat, CloudBase nor the functions (-900xxx) use.
- */
-export const CLIENT_OUTCOMES = Object.freeze({
-  FUNCTION_NOT_FOUND: outcome(
-    -501000,
-    'FUNCTION_NOT_FOUND',
-    '找不到云函数或云环境：请管理员确认云函数已上传部署，并检查小程序里填写的云环境 ID',
-    false,
-  ),
-  FUNCTION_EXECUTION_FAILED: outcome(
-    -404011,
-    'FUNCTION_EXECUTION_FAILED',
-    '云函数运行出错，这次操作可能没有完成：可以再试一次（再次提交是安全的），如果一直失败请管理员查看云函数日志',
-    true,
-  ),
-  CLOUD_UNAVAILABLE: outcome(
-    -901001,
-    'CLOUD_UNAVAILABLE',
-    '当前无法使用云开发：请把微信升级到最新版本后再试，或请管理员检查小程序的云开发设置',
-    false,
-  ),
-  NETWORK_ERROR: outcome(-901002, 'NETWORK_ERROR', '调用云函数失败，可能是网络不通：请检查网络后再试一次', true),
-  CALL_TIMEOUT: outcome(
-    -901003,
-    'CALL_TIMEOUT',
-    '等待云函数答复超时，结果未知：操作可能已经生效，请稍后确认；再次提交是安全的',
-    true,
-  ),
-  BAD_RESPONSE: outcome(
-    -901004,
-    'BAD_RESPONSE',
-    '云函数返回了无法识别的结果：请管理员确认云函数已更新为本项目的最新版本',
-    false,
-  ),
-});
-
-/** Codes that mean "may or may not have taken effect": from the function, or from the phone. */
-export const OUTCOME_UNKNOWN_CODES: readonly string[] = ['OUTCOME_UNKNOWN', CLIENT_OUTCOMES.CALL_TIMEOUT.code];
 
 /** Longer than the functions' own time budget plus a cold start, so it fires only when the answer is lost. */
 export const CALL_FUNCTION_TIMEOUT_MS = 15000;
 
-function clientEnvelope(which: ClientOutcome, errMsg: string): Envelope<never> {
+function clientEnvelope(which: CatalogueEntry, errMsg: string): Envelope<never> {
   return {
     ok: false,
     errCode: which.errCode,
@@ -107,18 +47,9 @@ export function isEnvelope(value: unknown): value is Envelope {
   );
 }
 
-/** What wx.cloud.callFunction rejects with: an Error-like object with errMsg and usually errCode. */
-function readFailure(failure: unknown): { errCode: number | undefined; errMsg: string } {
-  if (typeof failure !== 'object' || failure === null) return { errCode: undefined, errMsg: String(failure) };
-  const f = failure as { errCode?: unknown; errMsg?: unknown; message?: unknown };
-  const errCode = typeof f.errCode === 'number' && Number.isInteger(f.errCode) ? f.errCode : undefined;
-  const errMsg = typeof f.errMsg === 'string' ? f.errMsg : typeof f.message === 'string' ? f.message : 'callFunction failed';
-  return { errCode, errMsg };
-}
-
 /** Maps a failed callFunction to an envelope, by errCode first and errMsg only where no code tells. */
 export function envelopeForCallFailure(failure: unknown): Envelope<never> {
-  const { errCode, errMsg } = readFailure(failure);
+  const { errCode, errMsg } = readThrown(failure);
   const withCode = errCode === undefined ? errMsg : `${errMsg} (errCode ${errCode})`;
   if (errCode === CLIENT_OUTCOMES.FUNCTION_NOT_FOUND.errCode) return clientEnvelope(CLIENT_OUTCOMES.FUNCTION_NOT_FOUND, withCode);
   if (errCode === CLIENT_OUTCOMES.FUNCTION_EXECUTION_FAILED.errCode) {
@@ -135,7 +66,7 @@ export interface CallOptions {
 }
 
 /** Calls one function and resolves with its envelope, or with the client's envelope for a failed call. Never rejects. */
-export async function callLogisticsFunction<Name extends FunctionName>(
+export async function callLogisticsFunction<Name extends CalledFunctionName>(
   name: Name,
   data: FunctionEvents[Name],
   options: CallOptions = {},
