@@ -20,7 +20,7 @@ const PASSWORD = 'Answers-pw-0123456789';
 const YUNDA = { deliveryId: 'YUNDA', bizId: 'answers-yunda', password: PASSWORD };
 const PRINTER = 'oPrinterAnswers0000000000001';
 const STAFF = 'oStaffAnswers000000000000001';
-const ENV = { ...ADMIN_ENV, LOGISTICS_INVITE_SECRET: 'answers-invite-secret-0123456789abcdef' };
+const ENV = ADMIN_ENV;
 
 /** Answers the SDK resolves with errCode 0 although they are no answer of WeChat's. */
 const NON_ANSWERS: ReadonlyArray<[string, Fault]> = [
