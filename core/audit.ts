@@ -15,6 +15,12 @@ export interface AuditRecord {
   /** Printer openid, or deliveryId + bizId, or the parts read (getBindings). */
   target?: Record<string, string | readonly string[]>;
   attempts: number;
+  /** Whether the records that follow a write (roster, history) were saved; absent when none were due. */
+  recorded?: boolean;
+  /** Collections the run found missing and created. */
+  collectionCreated?: readonly string[];
+  /** After an accept whose bind definitely failed: whether its use was given back. */
+  useGivenBack?: boolean;
 }
 
 /** The audit line as printed; `audit` is a fixed marker to filter logs by. */
@@ -28,6 +34,10 @@ export interface AuditLine {
   code: string;
   errCode: number;
   attempts: number;
+  recorded: boolean | null;
+  collectionCreated: readonly string[] | null;
+  /** Only on an accept whose bind definitely failed (false: giving the use back failed, it is lost). */
+  useGivenBack?: boolean;
   durationMs: number;
 }
 
@@ -42,6 +52,9 @@ export function auditLine(record: AuditRecord, envelope: Envelope, durationMs: n
     code: envelope.code,
     errCode: envelope.errCode,
     attempts: record.attempts,
+    recorded: record.recorded ?? null,
+    collectionCreated: record.collectionCreated ?? null,
+    ...(record.useGivenBack === undefined ? {} : { useGivenBack: record.useGivenBack }),
     durationMs: Math.round(durationMs),
   };
   return JSON.stringify(line);

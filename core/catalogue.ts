@@ -2,7 +2,7 @@
  * The errcode catalogue: every code the functions can answer with, each listed once.
  *
  * Sources: WeChat's pages for the five logistics APIs (linked from README.md), WeChat's cloud
- * errcode table (the -501xxx, -601xxx and -604xxx families the SDK throws), and this project's own
+ * errcode table (the -501xxx, -502xxx (database), -601xxx and -604xxx families the SDK throws), and this project's own
  * refusals, which use the -900xxx range that neither WeChat nor CloudBase uses (so an outside
  * answer in it is an unknown code: describeOutsideErrCode).
  *
@@ -31,9 +31,12 @@ export const ProjectCode = {
   NO_CALLER_IDENTITY: -900103,
   INVALID_CALLER_IDENTITY: -900104,
   INVALID_CONFIGURATION: -900105,
-  INVITES_NOT_CONFIGURED: -900106,
+  // -900106 was INVITES_NOT_CONFIGURED (LOGISTICS_INVITE_SECRET): retired with issue 21, not reused.
   INVITE_INVALID: -900107,
   INVITE_EXPIRED: -900108,
+  INVITE_REVOKED: -900109,
+  INVITE_USED_UP: -900110,
+  INVITE_NOT_FOUND: -900111,
   OUTCOME_UNKNOWN: -900201,
   READ_TIMEOUT: -900202,
   MALFORMED_ANSWER: -900301,
@@ -80,13 +83,29 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   ),
 
   // CloudBase resource errors (the SDK's own HTTP layer).
-  entry(-501001, 'CLOUD_SYSTEM_ERROR', '云开发服务暂时不可用（网络或系统错误），请稍后再试', true),
+  // -501001 is also what the SDK gives for a database request that timed out or could not connect.
+  entry(-501001, 'CLOUD_SYSTEM_ERROR', '云开发服务暂时不可用（网络、数据库或系统错误），请稍后再试', true),
   entry(-501002, 'CLOUD_RESPONSE_TIMEOUT', '云开发服务响应超时，请稍后再试', true),
   entry(-501003, 'CLOUD_QUOTA_EXCEEDED', '云开发请求次数超出环境配额，请管理员检查配额'),
   entry(-501004, 'CLOUD_CONCURRENCY_EXCEEDED', '云开发并发请求过多，请稍后再试', true),
   entry(-501005, 'CLOUD_ENV_ERROR', '云开发环境信息异常，请管理员检查云环境配置'),
   entry(-501007, 'CLOUD_INVALID_PARAM', '云开发请求参数错误，请管理员查看云函数日志'),
   entry(-501009, 'CLOUD_RESOURCE_NOT_FOUND', '操作的云资源不存在或不合法，请管理员检查云环境'),
+
+  // The CloudBase database (wx-server-sdk's codes for the database's error answers).
+  entry(-502001, 'DATABASE_REQUEST_FAILED', '云数据库请求失败，请稍后再试', true),
+  entry(-502002, 'DATABASE_INVALID_OPERATOR', '云数据库不接受这个请求（非法的数据库指令），请管理员查看云函数日志'),
+  entry(
+    -502003,
+    'DATABASE_PERMISSION_DENIED',
+    '云函数没有操作云数据库的权限，请管理员检查云开发环境',
+  ),
+  entry(-502004, 'DATABASE_COLLECTION_LIMIT', '云数据库的集合数量已达上限，请管理员在云开发控制台清理或升级配额'),
+  entry(
+    -502005,
+    'DATABASE_COLLECTION_NOT_EXIST',
+    '云数据库里还没有这个集合：请管理员在云开发控制台创建它（权限设为“所有用户不可读写”）',
+  ),
 
   // WeChat back-end errors.
   entry(-601001, 'WECHAT_BACKEND_ERROR', '微信后台系统错误，请稍后再试', true),
@@ -118,13 +137,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     'INVALID_CONFIGURATION',
     '云函数的环境变量设置有误，已拒绝：请管理员按提示修改后再试',
   ),
-  entry(
-    ProjectCode.INVITES_NOT_CONFIGURED,
-    'INVITES_NOT_CONFIGURED',
-    '打印员邀请尚未开启：请管理员在云函数 updatePrinter 的环境变量 LOGISTICS_INVITE_SECRET 中填写至少 32 个字符的随机密钥',
-  ),
-  entry(ProjectCode.INVITE_INVALID, 'INVITE_INVALID', '这个邀请无效（可能不完整或已被撤销）：请向管理员要一个新的邀请'),
+  entry(ProjectCode.INVITE_INVALID, 'INVITE_INVALID', '这个邀请无效（可能不完整，或是旧版本的邀请）：请向管理员要一个新的邀请'),
   entry(ProjectCode.INVITE_EXPIRED, 'INVITE_EXPIRED', '这个邀请已过期：请向管理员要一个新的邀请'),
+  entry(ProjectCode.INVITE_REVOKED, 'INVITE_REVOKED', '这个邀请已被管理员撤销：如需成为打印员，请向管理员要一个新的邀请'),
+  entry(ProjectCode.INVITE_USED_UP, 'INVITE_USED_UP', '这个邀请已经被用完了：如需成为打印员，请向管理员要一个新的邀请'),
+  entry(ProjectCode.INVITE_NOT_FOUND, 'INVITE_NOT_FOUND', '没有找到这个邀请，可能已经过了保留期限：请刷新后再试'),
   entry(
     ProjectCode.OUTCOME_UNKNOWN,
     'OUTCOME_UNKNOWN',
@@ -147,6 +164,10 @@ const FAMILY_FALLBACKS: ReadonlyArray<{ readonly match: (errCode: number) => boo
   {
     match: (c) => c <= -601000 && c > -602000,
     entry: entry(0, 'WECHAT_BACKEND_ERROR', '微信后台错误，请稍后再试', true),
+  },
+  {
+    match: (c) => c <= -502000 && c > -503000,
+    entry: entry(0, 'DATABASE_ERROR', '云数据库出错，请稍后再试或联系管理员'),
   },
   {
     match: (c) => c <= -501000 && c > -502000,

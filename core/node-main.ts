@@ -1,14 +1,14 @@
 /**
  * The Node wiring: a cloud function's `main(event, context)` from an operation (or a route to
- * one) and the two things its entry file takes from wx-server-sdk, with Node's clock, timers,
+ * one) and the three things its entry file takes from wx-server-sdk, with Node's clock, timers,
  * environment and console.
  */
 import type { Envelope } from './envelope';
 import type { Operation, OperationRoute } from './operation';
 import { runOperation, type RunnerDeps } from './run-operation';
 
-/** What a cloud function's entry file hands in: the two things that touch wx-server-sdk. */
-export type SdkParts<CallParams> = Pick<RunnerDeps<CallParams>, 'wxContext' | 'call'>;
+/** What a cloud function's entry file hands in: the three things that touch wx-server-sdk. */
+export type SdkParts<CallParams> = Pick<RunnerDeps<CallParams>, 'wxContext' | 'call' | 'database'>;
 
 export function createMain<CallParams>(
   operation: Operation<unknown, CallParams> | OperationRoute<CallParams>,
@@ -19,6 +19,7 @@ export function createMain<CallParams>(
     runOperation(route(event), event, {
       wxContext: sdk.wxContext,
       call: sdk.call,
+      database: sdk.database,
       env: process.env,
       log: (line) => console.log(line),
       now: () => Date.now(),

@@ -8,6 +8,7 @@
 import type { AccessRule, CallerIdentity } from './authorisation';
 import type { Call, CallOutcome } from './call-engine';
 import type { Envelope } from './envelope';
+import type { RecordsSession } from './records/session';
 import type { Validated } from './validation';
 
 /** What a check may need besides the event and the caller. */
@@ -19,6 +20,25 @@ export interface RunContext {
 
 /** Makes one call with the retry policy, inside the run's time budget. */
 export type CallWithRetries<CallParams> = (call: Call<CallParams>, params: CallParams) => Promise<CallOutcome>;
+
+/** What an answer may need of its run besides its params: who called, when, and the records. */
+export interface AnswerRun {
+  caller: CallerIdentity;
+  /** When the run started, ms since the epoch (the records' times). */
+  now: number;
+  /** The database, through the same retries and time budget (core/records/session.ts). */
+  records: RecordsSession;
+}
+
+/** An operation's outcome: its calls' and, for a write that keeps records, whether they were saved. */
+export interface OperationOutcome extends CallOutcome {
+  /** The roster and history writes that follow the operation all succeeded (absent: none were due). */
+  recorded?: boolean;
+  /** What the answer learnt that the audit line's target should carry (an invite's id, never its token). */
+  auditTarget?: Record<string, string>;
+  /** After a bind that definitely failed: whether the invite's use was given back (false: it is lost). */
+  useGivenBack?: boolean;
+}
 
 /**
  * One operation. `Params` is what its checked event gives; `CallParams` what its calls take (the
@@ -37,8 +57,8 @@ export interface Operation<Params, CallParams> {
   action(params: Params): string;
   /** What is acted on, for the audit line: never a secret. */
   target(params: Params): Record<string, string | readonly string[]>;
-  /** The answer, from the calls it makes (none, one, or several together). */
-  answer(params: Params, callWithRetries: CallWithRetries<CallParams>): CallOutcome | Promise<CallOutcome>;
+  /** The answer, from the calls it makes (none, one, or several together) and the records. */
+  answer(params: Params, callWithRetries: CallWithRetries<CallParams>, run: AnswerRun): OperationOutcome | Promise<OperationOutcome>;
 }
 
 /** Which operation an event asks for, when one function serves several (updatePrinter and its invites). */

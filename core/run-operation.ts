@@ -11,11 +11,15 @@ import { authorise, callerFromWXContext, readAccessPolicy, type CallerIdentity, 
 import { callWithRetries, type EngineDeps } from './call-engine';
 import { refusalEnvelope, type Envelope } from './envelope';
 import type { Operation, RunContext } from './operation';
+import { DATABASE_CALLS, type DatabaseCalls } from './records/database';
+import { RecordsSession } from './records/session';
 import { configurationRefusal, readRetryPolicy } from './retry-policy';
 
 export interface RunnerDeps<CallParams> extends EngineDeps<CallParams> {
   /** The WeChat context; asked inside the run so that even a failure here becomes an envelope. */
   wxContext(): WXContextFields;
+  /** The database requests, through cloud.database() (core/records/database.ts). */
+  database: DatabaseCalls;
   env: Readonly<Record<string, string | undefined>>;
   log(line: string): void;
 }
@@ -28,6 +32,9 @@ interface RunResult {
   action?: string;
   target?: Record<string, string | readonly string[]>;
   attempts: number;
+  recorded?: boolean;
+  collectionCreated?: readonly string[];
+  useGivenBack?: boolean;
 }
 
 /** A thrown value's name, if it is a plain identifier (a message or a made-up name could quote the event). */
@@ -44,7 +51,8 @@ export async function runOperation<CallParams>(operation: Operation<unknown, Cal
   const startedAt = deps.now();
   const ran = await run(operation, event, deps, startedAt);
   try {
-    deps.log(auditLine({ fn: operation.functionName, caller: ran.caller, action: ran.action, target: ran.target, attempts: ran.attempts }, ran.envelope, deps.now() - startedAt));
+    const { caller, action, target, attempts, recorded, collectionCreated, useGivenBack } = ran;
+    deps.log(auditLine({ fn: operation.functionName, caller, action, target, attempts, recorded, collectionCreated, useGivenBack }, ran.envelope, deps.now() - startedAt));
   } catch {
     // A failing logger must not cost the caller the answer.
   }
@@ -89,10 +97,22 @@ async function runAs<CallParams>(
   const checked = operation.validate(event, caller, context);
   if (!checked.ok) return refused(checked.envelope);
   const audited = { action: operation.action(checked.params), target: { ...operation.target(checked.params), ...checked.auditTarget } };
+  const records = new RecordsSession((request) => callWithRetries(DATABASE_CALLS[request.op], request, { ...deps, call: deps.database }, policy.policy, startedAt));
+  // `attempts` counts the operation's openapi attempts; the records' requests are not among them.
+  const kept = () => (records.created.length === 0 ? {} : { collectionCreated: [...records.created] });
   try {
-    const outcome = await operation.answer(checked.params, (call, params) => callWithRetries(call, params, deps, policy.policy, startedAt));
-    return { ...audited, ...outcome };
+    const outcome = await operation.answer(checked.params, (call, params) => callWithRetries(call, params, deps, policy.policy, startedAt), { caller, now: startedAt, records });
+    const { auditTarget, envelope, attempts, recorded, useGivenBack } = outcome;
+    return {
+      action: audited.action,
+      target: { ...audited.target, ...auditTarget },
+      envelope,
+      attempts,
+      ...kept(),
+      ...(recorded === undefined ? {} : { recorded }),
+      ...(useGivenBack === undefined ? {} : { useGivenBack }),
+    };
   } catch (bug) {
-    return { ...audited, envelope: internalError(fn, bug), attempts: 0 };
+    return { ...audited, envelope: internalError(fn, bug), attempts: 0, ...kept() };
   }
 }

@@ -27,11 +27,7 @@ export const DEMO_KNOWN_USERS: readonly string[] = [DEMO_PRINTER_OPENID];
 /** What the demo's EMS reviewer says when rejecting a bind. */
 export const DEMO_REJECTION_REASON = '发货地址不详细，请补充到门牌号后重新提交';
 
-/**
- * The function variables that make the demo admin an admin and turn printer invites on. The invite
- * secret is demo data like the passwords: a real one is 32+ random characters only the owner knows.
- */
+/** The function variables that make the demo admin an admin (invites need nothing more: they are records). */
 export const DEMO_FUNCTION_ENV: Readonly<Record<string, string>> = {
   LOGISTICS_ADMIN_OPENIDS: DEMO_ADMIN_OPENID,
-  LOGISTICS_INVITE_SECRET: 'demo-invite-secret-not-for-production-0001',
 };

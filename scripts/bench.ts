@@ -21,6 +21,7 @@ import { build, FUNCTIONS_DIR, PROJECT_ROOT, writeBundle } from './build';
 import { BUNDLE_FILE, CACHE_FILE } from './build/code-cache';
 import { EXTRAS_FILE, partFile } from './build/split-bundle';
 import { databaseReadRows } from './bench/database-read';
+import { RECORDS_COLLECTIONS, recordsRows } from './bench/records';
 import { dependencyClosureSize, folderSize, NAIVE_APIS, writeNaiveFunction, type NaiveApi } from './bench/naive';
 import { median, quantile, seededRandom, shuffled } from './bench/stats';
 
@@ -241,7 +242,8 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workDir = mkdtempSync(path.join(tmpdir(), 'wx-logistics-bench-'));
   // The printer the updatePrinter runs bind is a user of the mini program (else 40003).
-  const cloud = await startLocalCloud({ knownUsers: [PRINTER_OPENID] });
+  // The records' collections exist, as the owner creates them (issue 21).
+  const cloud = await startLocalCloud({ knownUsers: [PRINTER_OPENID], collections: RECORDS_COLLECTIONS });
   try {
     process.stderr.write('building the variants…\n');
     const { dirOf, warm: warmDir } = await prepareFolders(workDir, options.functions, options.node);
@@ -251,6 +253,18 @@ async function main(): Promise<void> {
     const tables = report(samples, warm, dirOf, options);
     process.stderr.write('a database read…\n');
     tables.push({ title: 'Cold start of a function whose first call reads one document:', header: tables[0]!.header, rows: await databaseReadRows({ node: options.node, runs: options.runs, workDir }) });
+    process.stderr.write('the records (issue 21)…\n');
+    const cold = async (fn: string, event: unknown) => {
+      const dir = dirOf('built', fn as NaiveApi);
+      const { ms, answer } = await timedChild(options.node, [COLD_CHILD, path.join(dir, 'index.js'), JSON.stringify(event)], environmentFor(cloud, fn as NaiveApi, dir), dir);
+      checkAnswer('built', fn as NaiveApi, answer);
+      return ms;
+    };
+    tables.push({
+      title: 'The records (issue 21): the built functions with their database requests (warm: one container, through the invoker, IPC included):',
+      header: ['call', 'cold start ms, median (p25–p75)', 'warm ms per call, median (p25–p75)'],
+      rows: await recordsRows({ cloud, functions: options.functions, runs: options.runs, warmCalls: options.warmUp, printer: PRINTER_OPENID, admin: ADMIN_OPENID, builtDir: (fn) => dirOf('built', fn as NaiveApi), cold }),
+    });
     const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
     console.log(`Node ${version}, ${cpus().length} CPUs, ${options.runs} interleaved rounds; children get no NODE_EXTRA_CA_CERTS / NODE_OPTIONS.\n`);
     console.log(tables.map(markdown).join('\n\n'));

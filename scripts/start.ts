@@ -2,7 +2,9 @@
  * `npm start`: the main job, end to end, offline. Starts the local cloud with the demo accounts,
  * runs the built functions through the real wx-server-sdk as an admin (and once as a stranger),
  * prints each step and its envelope, lets the EMS reviewer approve one account and reject another,
- * ends with the overview getBindings gives as a person reads it, and exits with nothing left running.
+ * walks an invite for 仓库小王 through preview, accept under their own name, a second accept refused
+ * as used up, a revoke and a rename, and ends with the overview getBindings gives as a person reads
+ * it (printers by name, accounts, invites, the history), with nothing left running.
  *
  * Exit code 1 if any step answered other than expected, so this doubles as a smoke test; 2 if
  * it could not run.
@@ -26,13 +28,14 @@ import { startWarmFunction, type WarmFunction } from '../localcloud/invoke';
 import { formatRequest, type LocalCloud } from '../localcloud/server';
 import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
 import type { Envelope } from '../core/envelope';
+import type { BindingsData } from '../miniprogram/shared/bindings';
 import type { MintedInviteData } from '../miniprogram/shared/printer-invites';
 import { clientCaller, runScript, secretScrubber, startDemoCloud, UsageError, type DemoStateFolders } from './demo-cloud';
 import { builtFunctionDir, ensureBuilt } from './ensure-built';
 
-/** What earlier steps handed on: the invite the admin minted (shared on a card, in the real page). */
+/** What earlier steps handed on: the invites the admin minted, in order (shared on a card, in the real page). */
 interface Handed {
-  invite?: MintedInviteData;
+  invites: MintedInviteData[];
 }
 
 interface Step {
@@ -58,16 +61,22 @@ const STEPS: readonly Step[] = [
   { title: '再绑定一个 EMS 账号（地址写得不全）', fn: 'bindAccount', as: 'admin', event: { type: 'bind', deliveryId: 'EMS', bizId: 'demo-ems-2', remarkContent: '电话:13900000000 联系人:李四 服务类型:标准快递 发货地址:上海市' }, expect: 'UNDER_REVIEW' },
   { title: '把仓库的同事绑定为面单打印员', fn: 'updatePrinter', as: 'admin', event: { openid: DEMO_PRINTER_OPENID, updateType: 'bind' }, expect: 'OK' },
   { title: '管理员本人也做打印员', fn: 'updatePrinter', as: 'admin', event: { updateType: 'bind' }, expect: 'OK' },
-  { title: '管理员生成打印员邀请（页面把它放进分享卡片）', fn: 'updatePrinter', as: 'admin', event: { updateType: 'invite' }, expect: 'OK' },
-  { title: '新同事（不是管理员）打开卡片，接受邀请', fn: 'updatePrinter', as: 'staff', event: (handed) => ({ updateType: 'bind', invite: handed.invite?.invite }), expect: 'OK' },
-  { title: '有人改了卡片里邀请的一个字符再接受', fn: 'updatePrinter', as: 'stranger', event: (handed) => ({ updateType: 'bind', invite: tampered(handed.invite?.invite ?? '') }), expect: 'INVITE_INVALID' },
+  { title: '给仓库的同事改个名字（名字存在服务端，所有管理员都看得到）', fn: 'updatePrinter', as: 'admin', event: { updateType: 'rename', openid: DEMO_PRINTER_OPENID, name: '仓库打印机' }, expect: 'OK' },
+  { title: '管理员给“仓库小王”生成一次性邀请（页面把它放进分享卡片）', fn: 'updatePrinter', as: 'admin', event: { updateType: 'invite', name: '仓库小王', ttlHours: 24, maxUses: 1 }, expect: 'OK' },
+  { title: '小王打开卡片：先看是谁邀请的、邀请给谁', fn: 'updatePrinter', as: 'staff', event: (handed) => ({ updateType: 'preview', invite: handed.invites[0]?.invite }), expect: 'OK' },
+  { title: '小王（不是管理员）用自己的名字接受邀请', fn: 'updatePrinter', as: 'staff', event: (handed) => ({ updateType: 'bind', invite: handed.invites[0]?.invite, name: '王小明' }), expect: 'OK' },
+  { title: '卡片被转发到群里，另一个人也来接受', fn: 'updatePrinter', as: 'stranger', event: (handed) => ({ updateType: 'bind', invite: handed.invites[0]?.invite }), expect: 'INVITE_USED_UP' },
+  { title: '有人改了卡片里邀请的一个字符再接受', fn: 'updatePrinter', as: 'stranger', event: (handed) => ({ updateType: 'bind', invite: tampered(handed.invites[0]?.invite ?? '') }), expect: 'INVITE_INVALID' },
+  { title: '管理员又生成一张三人可用的邀请', fn: 'updatePrinter', as: 'admin', event: { updateType: 'invite', ttlHours: 72, maxUses: 3 }, expect: 'OK' },
+  { title: '这张没发出去：管理员撤销它', fn: 'updatePrinter', as: 'admin', event: (handed) => ({ updateType: 'revoke', inviteId: handed.invites[1]?.inviteId }), expect: 'OK' },
+  { title: '撤销后再用这张卡片', fn: 'updatePrinter', as: 'stranger', event: (handed) => ({ updateType: 'bind', invite: handed.invites[1]?.invite }), expect: 'INVITE_REVOKED' },
   { title: '不是管理员的用户尝试解绑韵达账号', fn: 'bindAccount', as: 'stranger', event: { type: 'unbind', deliveryId: 'YUNDA', bizId: 'demo-yunda' }, expect: 'NOT_ADMIN' },
   { title: '不是管理员的用户尝试查看绑定情况', fn: 'getBindings', as: 'stranger', event: {}, expect: 'NOT_ADMIN' },
   {
-    title: '查看绑定情况（EMS 审核已有结果）',
+    title: '查看绑定情况、邀请和最近操作（EMS 审核已有结果）',
     fn: 'getBindings',
     as: 'admin',
-    event: {},
+    event: { parts: ['accounts', 'printers', 'carriers', 'invites', 'history'] },
     expect: 'OK',
     before: (cloud) => {
       cloud.openapi.approveReview({ deliveryId: 'EMS', bizId: 'demo-ems' });
@@ -102,13 +111,32 @@ function overview(envelope: Envelope): string[] {
   const lines = [];
   const { printers, accounts } = view;
   lines.push(`   面单打印员（${printers.rows.length}）${printers.state === 'failed' ? `：${printers.message}` : ''}`);
-  for (const row of printers.rows) lines.push(`     • ${row.openid}${row.isMe ? '（我）' : ''}`);
+  const data = envelope.data as BindingsData;
+  const people = data.printers?.ok ? data.printers.people : [];
+  const nameOf = (openid: string | undefined) => (openid === undefined ? '服务端' : (people.find((person) => person.openid === openid)?.name ?? (openid === DEMO_ADMIN_OPENID ? '管理员' : openid)));
+  for (const row of printers.rows) {
+    const person = people.find((item) => item.openid === row.openid);
+    const added = person?.addedBy === undefined ? '' : `，${person.via === 'invite' ? '接受邀请' : person.via === 'self' ? '本人' : '按 openid'}加入，添加人 ${nameOf(person.addedBy)}`;
+    lines.push(`     • ${person?.name ?? '未命名'}${row.isMe ? '（我）' : ''} · ${row.openid}${added}`);
+  }
   if (printers.state === 'shown' && printers.rows.length === 0) lines.push(`     ${printers.emptyText}`);
   lines.push(`   快递账号（${accounts.rows.length}）${accounts.state === 'failed' ? `：${accounts.message}` : ''}`);
   for (const row of accounts.rows) {
     lines.push(`     • ${row.carrierName} ${row.bizId}：${row.badge}${row.reason ? `，原因：${row.reason}` : ''}`);
   }
   if (accounts.state === 'shown' && accounts.rows.length === 0) lines.push(`     ${accounts.emptyText}`);
+  const STATUS: Record<string, string> = { OPEN: '可用', USED_UP: '已用完', EXPIRED: '已过期', REVOKED: '已撤销' };
+  if (data.invites?.ok) {
+    lines.push(`   邀请（${data.invites.total}）`);
+    for (const item of data.invites.list) lines.push(`     • ${item.name ?? '（未写给谁）'} · ${STATUS[item.status]} · 已接受 ${item.uses.length}/${item.maxUses}${item.uses.length > 0 ? `：${item.uses.map((use) => nameOf(use.openid)).join('、')}` : ''}`);
+  }
+  if (data.history?.ok) {
+    lines.push(`   最近操作（${data.history.list.length}）`);
+    for (const entry of data.history.list) {
+      const target = 'openid' in entry.target ? nameOf(entry.target.openid) : 'inviteId' in entry.target ? `邀请 ${entry.target.inviteId}` : `${entry.target.deliveryId} ${entry.target.bizId}`;
+      lines.push(`     • ${localTime(entry.at)} ${nameOf(entry.actor)} ${entry.action} ${target} → ${entry.code}`);
+    }
+  }
   return lines;
 }
 
@@ -153,7 +181,7 @@ async function main(): Promise<number> {
     );
 
     let lastOverview: string[] = [];
-    const handed: Handed = {};
+    const handed: Handed = { invites: [] };
     for (const [index, step] of STEPS.entries()) {
       const control = step.before?.(cloud);
       const seen = cloud.requestCount();
@@ -170,12 +198,13 @@ async function main(): Promise<number> {
       const envelope = invocation.result as Envelope;
       if (step.fn === 'getBindings' && envelope.ok) lastOverview = overview(envelope);
       const minted = step.fn === 'updatePrinter' && envelope.ok ? (envelope.data as Partial<MintedInviteData> | undefined) : undefined;
-      if (minted?.invite !== undefined) handed.invite = minted as MintedInviteData;
+      if (minted?.invite !== undefined) handed.invites.push(minted as MintedInviteData);
       const asExpected = envelope.code === step.expect;
       if (!asExpected) failures += 1;
       console.log(`   ${envelope.ok ? '✔' : '•'} ${envelope.message}`);
       console.log(`     ${envelope.code} · errCode ${envelope.errCode} · ${envelope.errMsg}${asExpected ? '' : `  ✘ 预期 ${step.expect}`}`);
-      if (minted?.invite !== undefined) console.log(`     邀请有效期至 ${localTime(minted.expiresAt!)}，谁拿到卡片都能用它成为打印员`);
+      if (minted?.invite !== undefined) console.log(`     邀请 ${minted.inviteId} 有效期至 ${localTime(minted.expiresAt!)}，可接受 ${minted.maxUses} 人；服务端只存它的 SHA-256`);
+      if (envelope.ok && typeof (envelope.data as { recorded?: unknown } | undefined)?.recorded === 'boolean' && !(envelope.data as { recorded: boolean }).recorded) console.log('     注意：操作已完成，但记录（名字、操作历史）没有保存');
       const requests = cloud.requests().slice(seen);
       console.log(requests.length === 0 ? '     本地云：没有收到请求' : requests.map((request) => `     本地云 ${formatRequest(request)}`).join('\n'));
       console.log('');

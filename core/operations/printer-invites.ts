@@ -1,119 +1,265 @@
 /**
- * Printer invites, served by updatePrinter: an admin mints an invite (no openapi call) and puts it
- * on a share card; whoever opens the card accepts it and is bound as a printer under their own
- * OPENID, through the real logistics.updatePrinter call.
+ * Printer invites and the roster's names, served by updatePrinter (which owns everything about
+ * printers). An admin mints an invite (a record in logistics_invites) and shares it on a card;
+ * whoever opens the card may preview it and accept it, and is bound as a printer under their own
+ * OPENID through the real logistics.updatePrinter call, after claiming one of its uses. Admins
+ * revoke invites and rename printers; neither calls the openapi.
  *
  * Routing looks at the event before authorising, only to choose which checks apply: an own
- * `invite` key is an acceptance (any caller with an OPENID), `updateType: "invite"` a mint (admins
- * with an OPENID), anything else today's updatePrinter (admins or trusted servers).
+ * `invite` key is a preview (`updateType: "preview"`) or an acceptance (any caller with an
+ * OPENID); `updateType` "invite", "revoke" or "rename" is an admin's (with an OPENID); anything
+ * else is today's updatePrinter (admins or trusted servers).
  */
-import { fieldLabel, hasOwn, isPlainObject, PLATFORM_FIELDS, shownFieldName } from '../../miniprogram/shared/field-rules';
-import { INVITE_TTL_HOURS, type MintedInviteData } from '../../miniprogram/shared/printer-invites';
+import { hasOwn, isPlainObject } from '../../miniprogram/shared/field-rules';
+import type { AcceptedInviteData, InvitePreviewData, MintedInviteData, RenamedPrinterData, RevokedInviteData } from '../../miniprogram/shared/printer-invites';
+import { ProjectCode } from '../catalogue';
+import type { CallOutcome } from '../call-engine';
 import { refusalEnvelope, successEnvelope, type Envelope } from '../envelope';
-import { MIN_INVITE_SECRET_LENGTH, mintInvite, verifyInvite, type MintedInvite } from '../invite-token';
-import { oneCallOperation, type Operation, type OperationRoute, type RunContext } from '../operation';
-import { invalidParam, type UpdatePrinterParams, type Validated } from '../validation';
+import type { AnswerRun, CallWithRetries, Operation, OperationOutcome, OperationRoute } from '../operation';
+import { COLLECTIONS } from '../records/database';
+import { answered, followedBy, nameOnRoster, putOnRoster, recordHistory } from '../records/follow';
+import {
+  claimRequest,
+  giveBackRequest,
+  inviteDocument,
+  inviteStatus,
+  newInviteSecrets,
+  readClaim,
+  readInvite,
+  revokeRequest,
+  tokenHashOf,
+  tokenQuery,
+  type StoredInvite,
+} from '../records/invites';
+import { personOf, rosterEntry } from '../records/roster';
+import type { RecordsResult } from '../records/session';
+import {
+  validateAcceptInviteEvent,
+  validateMintInviteEvent,
+  validatePreviewInviteEvent,
+  validateRenamePrinterEvent,
+  validateRevokeInviteEvent,
+  type AcceptInviteParams,
+  type MintInviteParams,
+  type UpdatePrinterParams,
+} from '../validation';
 import { updatePrinterCall, updatePrinterOperation } from './update-printer';
 
 const FN = 'updatePrinter';
 
-/** The secret, or undefined when invites are off (unset, or too short to be a real secret). */
-function inviteSecret(env: RunContext['env']): string | undefined {
-  const secret = env.LOGISTICS_INVITE_SECRET;
-  return secret !== undefined && secret.length >= MIN_INVITE_SECRET_LENGTH ? secret : undefined;
+/** The caller's OPENID and APPID: the access rules 'admin-users' and 'any-user' guarantee both. */
+function person(run: AnswerRun): { openid: string; appid: string } {
+  return { openid: run.caller.openid!, appid: run.caller.appid! };
 }
 
-function checkInvitesConfigured(context: RunContext): Envelope<never> | undefined {
-  if (inviteSecret(context.env) !== undefined) return undefined;
-  return refusalEnvelope('INVITES_NOT_CONFIGURED', `${FN}:fail LOGISTICS_INVITE_SECRET is unset or shorter than ${MIN_INVITE_SECRET_LENGTH} characters`);
+function refused(code: 'INVITE_INVALID' | 'INVITE_EXPIRED' | 'INVITE_REVOKED' | 'INVITE_USED_UP' | 'INVITE_NOT_FOUND', why: string): OperationOutcome {
+  return answered(refusalEnvelope(code, `${FN}:fail ${why}`));
 }
 
-/** The event's own fields other than the ones WeChat adds, and other than `known`. */
-function otherFields(event: Record<string, unknown>, known: readonly string[]): string[] {
-  return Object.keys(event).filter((key) => !PLATFORM_FIELDS.includes(key) && !known.includes(key));
+const WHY = {
+  INVITE_INVALID: 'no invite has this token',
+  INVITE_EXPIRED: 'the invite has expired',
+  INVITE_REVOKED: 'the invite was revoked',
+  INVITE_USED_UP: 'the invite has no use left for this caller',
+} as const;
+
+/** The invite the card's token names, for this mini program (a read: no use claimed). */
+async function inviteOfToken(run: AnswerRun, token: string): Promise<RecordsResult<StoredInvite | undefined>> {
+  const read = await run.records.read(COLLECTIONS.invites, tokenQuery(tokenHashOf(token), person(run).appid), { limit: 1 });
+  return read.ok ? { ok: true, value: read.value.map(readInvite).find((invite) => invite !== undefined) } : read;
 }
 
-function checkTtlHours(value: unknown): { ok: true; ttlHours: number } | { ok: false; envelope: Envelope<never> } {
-  if (value === undefined) return { ok: true, ttlHours: INVITE_TTL_HOURS.default };
-  if (typeof value === 'number' && Number.isInteger(value) && value >= INVITE_TTL_HOURS.min && value <= INVITE_TTL_HOURS.max) return { ok: true, ttlHours: value };
-  const range = `${INVITE_TTL_HOURS.min}–${INVITE_TTL_HOURS.max}`;
-  return invalidParam(FN, 'ttlHours', `must be a whole number of hours from ${range}`, `${fieldLabel('ttlHours')}应为 ${range} 之间的整数（小时）`);
-}
+// --- Mint ----------------------------------------------------------------------------------------
 
-/** `{ updateType: "invite", ttlHours? }` → a new invite (minting is what the checked event asks for). */
-function validateMintEvent(event: unknown, appid: string, context: RunContext): Validated<MintedInvite> {
-  const record = event as Record<string, unknown>; // routed here only as an object
-  const extra = otherFields(record, ['updateType', 'ttlHours'])[0];
-  if (extra !== undefined) {
-    const shown = shownFieldName(extra);
-    return invalidParam(FN, shown, 'is not a field of an invite (an invite binds whoever accepts it)', `生成邀请时不支持参数 ${shown}`);
-  }
-  const ttl = checkTtlHours(record.ttlHours);
-  if (!ttl.ok) return ttl;
-  return { ok: true, params: mintInvite({ secret: inviteSecret(context.env)!, appid, now: context.now, ttlHours: ttl.ttlHours }) };
-}
-
-/**
- * `{ updateType: "bind", invite }` → the caller's own OPENID as the printer. The first wrong field
- * is named, in this order: openid, tagidList, ttlHours, any other field, updateType, invite.
- */
-function validateAcceptEvent(event: unknown, caller: { openid?: string; appid?: string }, context: RunContext): Validated<UpdatePrinterParams> {
-  const record = event as Record<string, unknown>; // routed here only as an object with an own invite key
-  if (hasOwn(record, 'openid')) return invalidParam(FN, 'openid', 'must be left out: an invite binds only the caller', '接受邀请只能绑定你自己，不能填写 openid');
-  if (hasOwn(record, 'tagidList')) return invalidParam(FN, 'tagidList', 'must be left out when accepting an invite', `接受邀请时不能填写${fieldLabel('tagidList')}`);
-  if (hasOwn(record, 'ttlHours')) return invalidParam(FN, 'ttlHours', 'is for minting an invite only', `${fieldLabel('ttlHours')}只在生成邀请时填写`);
-  const extra = otherFields(record, ['updateType', 'invite'])[0];
-  if (extra !== undefined) {
-    const shown = shownFieldName(extra);
-    return invalidParam(FN, shown, 'is not a known field', `不支持的参数 ${shown}`);
-  }
-  if (record.updateType !== 'bind') return invalidParam(FN, 'updateType', 'must be "bind" when accepting an invite', `接受邀请时${fieldLabel('updateType')}只能是 bind`);
-  if (typeof record.invite !== 'string') return invalidParam(FN, 'invite', 'must be a string', `${fieldLabel('invite')}必须是文字`);
-  // access 'any-user' guarantees the OPENID and the APPID.
-  const checked = verifyInvite(record.invite, { secret: inviteSecret(context.env)!, appid: caller.appid!, now: context.now });
-  if (!checked.ok) {
-    const why = checked.code === 'INVITE_EXPIRED' ? 'the invite has expired' : 'the invite is not a valid token';
-    return { ok: false, envelope: refusalEnvelope(checked.code, `${FN}:fail ${why}`) };
-  }
-  return { ok: true, params: { openid: caller.openid!, updateType: 'bind' }, auditTarget: { inviteId: checked.claims.inviteId } };
-}
-
-export const mintInviteOperation: Operation<MintedInvite, UpdatePrinterParams> = {
+export const mintInviteOperation: Operation<MintInviteParams, UpdatePrinterParams> = {
   functionName: FN,
   access: 'admin-users',
-  checkConfiguration: checkInvitesConfigured,
-  // access 'admin-users' guarantees the APPID.
-  validate: (event, caller, context) => validateMintEvent(event, caller.appid!, context),
+  validate: (event) => validateMintInviteEvent(event as Record<string, unknown>),
   action: () => 'invite',
-  target: (invite) => ({ inviteId: invite.inviteId }),
-  answer: (invite) => {
-    const data: MintedInviteData = { invite: invite.token, expiresAt: invite.expiresAt };
-    return { envelope: successEnvelope(`${FN}:ok invite minted`, data), attempts: 0 };
+  target: () => ({}),
+  answer: async (params, _callWithRetries, run) => {
+    const { openid, appid } = person(run);
+    const { token, inviteId } = newInviteSecrets();
+    const invite = inviteDocument({ inviteId, token, appid, ...(params.name === undefined ? {} : { name: params.name }), createdBy: openid, now: run.now, ttlHours: params.ttlHours, maxUses: params.maxUses });
+    // The invite is the operation: its write failing is the mint failing (no token handed out).
+    const stored = await run.records.set(COLLECTIONS.invites, inviteId, invite);
+    const envelope = stored.ok ? successEnvelope(`${FN}:ok invite minted`) : stored.envelope;
+    const outcome: OperationOutcome = { envelope, attempts: 0, auditTarget: { inviteId } };
+    const data: Omit<MintedInviteData, 'recorded'> = { invite: token, inviteId, expiresAt: invite.expiresAt, maxUses: invite.maxUses };
+    return followedBy(outcome, [() => recordHistory(run, 'invite', { inviteId }, envelope)], data);
   },
 };
 
-/** Accepting an invite: the real logistics.updatePrinter call, binding the caller themself. */
-export const acceptInviteOperation = oneCallOperation<UpdatePrinterParams>(
-  {
-    functionName: FN,
-    access: 'any-user',
-    checkConfiguration: checkInvitesConfigured,
-    validate: validateAcceptEvent,
-    action: updatePrinterOperation.action,
-    target: updatePrinterOperation.target,
+// --- Preview -------------------------------------------------------------------------------------
+
+export const previewInviteOperation: Operation<{ token: string }, UpdatePrinterParams> = {
+  functionName: FN,
+  access: 'any-user',
+  validate: (event) => validatePreviewInviteEvent(event as Record<string, unknown>),
+  action: () => 'preview',
+  target: () => ({}),
+  answer: async ({ token }, _callWithRetries, run) => {
+    const found = await inviteOfToken(run, token);
+    if (!found.ok) return answered(found.envelope);
+    const invite = found.value;
+    if (invite === undefined) return refused('INVITE_INVALID', WHY.INVITE_INVALID);
+    // The inviter's name only: a roster that cannot be read leaves it out (管理员 on the page).
+    const inviter = await run.records.readOne(COLLECTIONS.roster, invite.createdBy);
+    const inviterName = inviter.ok ? personOf(invite.createdBy, inviter.value).name : undefined;
+    const data: InvitePreviewData = {
+      ...(inviterName === undefined ? {} : { inviterName }),
+      ...(invite.name === undefined ? {} : { name: invite.name }),
+      expiresAt: invite.expiresAt,
+      status: inviteStatus(invite, run.now),
+    };
+    return { envelope: successEnvelope(`${FN}:ok invite previewed`, data), attempts: 0, auditTarget: { inviteId: invite.inviteId } };
   },
-  updatePrinterCall,
-);
+};
+
+// --- Accept --------------------------------------------------------------------------------------
 
 /**
- * updatePrinter's three kinds of event; see the top of this file. Never throws: an event whose
- * reading throws (a hostile getter) goes to today's updatePrinter, whose run reports it.
+ * Claims one use for the caller, or says why not. The claim is one conditional update; when it
+ * changes nothing the invite is read again to say which refusal applies. A claim without an
+ * answer is retried only with the same filter (by the engine); one whose outcome stayed unknown is
+ * settled by reading the invite back.
+ */
+async function claimUse(run: AnswerRun, invite: StoredInvite): Promise<{ claimed: true } | { claimed: false; outcome: OperationOutcome }> {
+  const { openid, appid } = person(run);
+  const reasonOf = async (read: StoredInvite | undefined, mayRetry: boolean): Promise<{ claimed: true } | { claimed: false; outcome: OperationOutcome } | 'retry'> => {
+    if (read === undefined) return { claimed: false, outcome: refused('INVITE_INVALID', WHY.INVITE_INVALID) };
+    const reading = readClaim(read, openid, run.now);
+    switch (reading) {
+      case 'claimedNow':
+        return { claimed: true };
+      case 'claimable':
+        return mayRetry ? 'retry' : { claimed: false, outcome: refused('INVITE_USED_UP', 'the invite kept changing while it was claimed') };
+      case 'usedBefore':
+        return { claimed: false, outcome: await acceptedBefore(run, read) };
+      default:
+        return { claimed: false, outcome: refused(reading, WHY[reading]) };
+    }
+  };
+  const before = await reasonOf(invite, true);
+  if (before !== 'retry') return before;
+  for (let tries = 1; ; tries += 1) {
+    const claim = claimRequest({ tokenHash: invite.tokenHash, appid, openid, now: run.now });
+    const claimed = await run.records.update(COLLECTIONS.invites, claim.where, claim.update);
+    if (claimed.ok && claimed.value > 0) return { claimed: true };
+    const again = await run.records.readOne(COLLECTIONS.invites, invite.inviteId);
+    if (!again.ok) return { claimed: false, outcome: answered(claimed.ok ? again.envelope : claimed.envelope) };
+    const read = again.value === undefined ? undefined : readInvite(again.value);
+    if (!claimed.ok && !(read !== undefined && readClaim(read, openid, run.now) === 'claimedNow')) return { claimed: false, outcome: answered(claimed.envelope) };
+    const reason = await reasonOf(read, tries < 2);
+    if (reason !== 'retry') return reason;
+  }
+}
+
+/** A second accept by an OPENID already in `uses`: ok while they are on the roster, else used up. */
+async function acceptedBefore(run: AnswerRun, invite: StoredInvite): Promise<OperationOutcome> {
+  const entry = await run.records.readOne(COLLECTIONS.roster, person(run).openid);
+  if (!entry.ok) return answered(entry.envelope);
+  if (entry.value === undefined) return refused('INVITE_USED_UP', 'this caller accepted the invite before and has been unbound since');
+  const data: AcceptedInviteData = { inviteId: invite.inviteId, alreadyAccepted: true, recorded: true };
+  return { envelope: successEnvelope(`${FN}:ok already accepted`, data), attempts: 0, recorded: true };
+}
+
+/** Gives the use back after a bind that definitely failed; false when that failed too (the use is lost). */
+async function giveBack(run: AnswerRun, invite: StoredInvite): Promise<boolean> {
+  const back = giveBackRequest({ inviteId: invite.inviteId, openid: person(run).openid });
+  return (await run.records.update(COLLECTIONS.invites, back.where, back.update)).ok;
+}
+
+async function acceptInvite(params: AcceptInviteParams, callWithRetries: CallWithRetries<UpdatePrinterParams>, run: AnswerRun): Promise<OperationOutcome> {
+  const { openid } = person(run);
+  const found = await inviteOfToken(run, params.token);
+  if (!found.ok) return { ...answered(found.envelope), auditTarget: { openid } };
+  const invite = found.value;
+  if (invite === undefined) return { ...refused('INVITE_INVALID', WHY.INVITE_INVALID), auditTarget: { openid } };
+  const auditTarget = { openid, inviteId: invite.inviteId };
+  const claim = await claimUse(run, invite);
+  if (!claim.claimed) return { ...claim.outcome, auditTarget };
+  const bind: CallOutcome = await callWithRetries(updatePrinterCall, { openid, updateType: 'bind' });
+  const unknown = bind.envelope.errCode === ProjectCode.OUTCOME_UNKNOWN;
+  if (!bind.envelope.ok && !unknown) {
+    // Nothing was bound: the use goes back, and an accept that bound nobody writes no history.
+    return { ...bind, auditTarget, useGivenBack: await giveBack(run, invite) };
+  }
+  const name = params.name ?? invite.name;
+  const entry = rosterEntry({ target: openid, caller: invite.createdBy, now: run.now, inviteId: invite.inviteId, ...(name === undefined ? {} : { name }) });
+  const writes = [() => putOnRoster(run, openid, entry), () => recordHistory(run, 'accept', { inviteId: invite.inviteId }, bind.envelope)];
+  return followedBy({ ...bind, auditTarget }, writes, { inviteId: invite.inviteId });
+}
+
+export const acceptInviteOperation: Operation<AcceptInviteParams, UpdatePrinterParams> = {
+  functionName: FN,
+  access: 'any-user',
+  validate: (event) => validateAcceptInviteEvent(event as Record<string, unknown>),
+  action: () => 'bind',
+  // The caller's own OPENID; the invite's id joins it once the invite is read.
+  target: () => ({}),
+  answer: acceptInvite,
+};
+
+// --- Revoke --------------------------------------------------------------------------------------
+
+export const revokeInviteOperation: Operation<{ inviteId: string }, UpdatePrinterParams> = {
+  functionName: FN,
+  access: 'admin-users',
+  validate: (event) => validateRevokeInviteEvent(event),
+  action: () => 'revoke',
+  target: (params) => ({ inviteId: params.inviteId }),
+  answer: async ({ inviteId }, _callWithRetries, run) => {
+    const { appid } = person(run);
+    const revoke = revokeRequest(inviteId, appid, run.now);
+    const changed = await run.records.update(COLLECTIONS.invites, revoke.where, revoke.update);
+    let envelope: Envelope;
+    const data: Omit<RevokedInviteData, 'recorded'> = { inviteId };
+    if (!changed.ok) envelope = changed.envelope;
+    else if (changed.value > 0) envelope = successEnvelope(`${FN}:ok invite revoked`);
+    else {
+      const there = await run.records.readOne(COLLECTIONS.invites, inviteId);
+      if (!there.ok) return answered(there.envelope);
+      const invite = there.value === undefined ? undefined : readInvite(there.value);
+      // Our own refusal: nothing is written.
+      if (invite === undefined || invite.appid !== appid) return refused('INVITE_NOT_FOUND', 'no invite of this mini program has this id');
+      if (invite.revokedAt === null) return answered(refusalEnvelope('INTERNAL_ERROR', `${FN}:fail the revoke changed nothing on an invite that is not revoked`));
+      envelope = successEnvelope(`${FN}:ok invite revoked before`);
+      data.alreadyRevoked = true;
+    }
+    return followedBy({ envelope, attempts: 0 }, [() => recordHistory(run, 'revoke', { inviteId }, envelope)], data);
+  },
+};
+
+// --- Rename --------------------------------------------------------------------------------------
+
+export const renamePrinterOperation: Operation<{ openid: string; name: string }, UpdatePrinterParams> = {
+  functionName: FN,
+  access: 'admin-users',
+  validate: (event) => validateRenamePrinterEvent(event),
+  action: () => 'rename',
+  target: (params) => ({ openid: params.openid }),
+  answer: async ({ openid, name }, _callWithRetries, run) => {
+    const failed = await nameOnRoster(run, openid, name);
+    const envelope = failed ?? successEnvelope(`${FN}:ok printer renamed`);
+    const data: Omit<RenamedPrinterData, 'recorded'> = { openid, name };
+    return followedBy({ envelope, attempts: 0 }, [() => recordHistory(run, 'rename', { openid }, envelope)], data);
+  },
+};
+
+/**
+ * updatePrinter's kinds of event; see the top of this file. Never throws: an event whose reading
+ * throws (a hostile getter) goes to today's updatePrinter, whose run reports it.
  */
 export const routeUpdatePrinterEvent: OperationRoute<UpdatePrinterParams> = (event) => {
   try {
     if (!isPlainObject(event)) return updatePrinterOperation;
-    if (hasOwn(event, 'invite')) return acceptInviteOperation;
-    if (hasOwn(event, 'updateType') && event.updateType === 'invite') return mintInviteOperation;
+    const updateType = hasOwn(event, 'updateType') ? event.updateType : undefined;
+    if (hasOwn(event, 'invite')) return updateType === 'preview' ? previewInviteOperation : acceptInviteOperation;
+    if (updateType === 'invite') return mintInviteOperation;
+    if (updateType === 'preview') return previewInviteOperation;
+    if (updateType === 'revoke') return revokeInviteOperation;
+    if (updateType === 'rename') return renamePrinterOperation;
   } catch {
     // Falls through: runOperation turns the same failure into an envelope.
   }

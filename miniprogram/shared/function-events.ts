@@ -1,5 +1,6 @@
 /**
- * The three cloud functions' events as the page sends them: their wire contract, in one place,
+ * The three cloud functions' events as the page sends them: their wire contract, in one place
+ * (their answers' data: ./bindings.ts and ./printer-invites.ts),
  * with the one piece of data a refusal carries back. The functions check every field themselves
  * (core/, with ./field-rules.ts); these types only keep the page from sending an event a function
  * does not take. Types only: nothing here runs.
@@ -15,16 +16,42 @@ export interface UpdatePrinterEvent {
   tagidList?: string;
 }
 
-/** `updatePrinter`'s mint event: the default lifetime (INVITE_TTL_HOURS.default in ./printer-invites.ts). */
+/**
+ * `updatePrinter`'s mint (admins with an OPENID): `name` whom the admin means it for (1–20
+ * characters after trimming), `ttlHours` and `maxUses` in INVITE_TTL_HOURS / INVITE_MAX_USES of
+ * ./printer-invites.ts (defaults 24 and 1).
+ */
 export interface MintInviteEvent {
   updateType: 'invite';
+  name?: string;
   ttlHours?: number;
+  maxUses?: number;
 }
 
-/** `updatePrinter`'s accept event: binds whoever sends it. */
+/** `updatePrinter`'s preview (any caller with an OPENID): no use claimed, nothing written. */
+export interface PreviewInviteEvent {
+  updateType: 'preview';
+  invite: string;
+}
+
+/** `updatePrinter`'s accept: binds whoever sends it; `name` is their own (default: the invite's). */
 export interface AcceptInviteEvent {
   updateType: 'bind';
   invite: string;
+  name?: string;
+}
+
+/** `updatePrinter`'s revoke (admins with an OPENID). */
+export interface RevokeInviteEvent {
+  updateType: 'revoke';
+  inviteId: string;
+}
+
+/** `updatePrinter`'s rename of a printer on the roster (admins with an OPENID); no openapi call. */
+export interface RenamePrinterEvent {
+  updateType: 'rename';
+  openid: string;
+  name: string;
 }
 
 /** `bindAccount`: bind or unbind a courier account. */
@@ -36,14 +63,14 @@ export interface BindAccountEvent {
   remarkContent?: string;
 }
 
-/** `getBindings`: `parts` absent means all three; otherwise a non-empty list without repeats. */
+/** `getBindings`: `parts` absent means WeChat's three (WECHAT_PARTS); otherwise a non-empty list without repeats. */
 export interface GetBindingsEvent {
   parts?: BindingsPart[];
 }
 
 /** Each function the page calls, and the events it takes. */
 export interface FunctionEvents {
-  updatePrinter: UpdatePrinterEvent | MintInviteEvent | AcceptInviteEvent;
+  updatePrinter: UpdatePrinterEvent | MintInviteEvent | PreviewInviteEvent | AcceptInviteEvent | RevokeInviteEvent | RenamePrinterEvent;
   bindAccount: BindAccountEvent;
   getBindings: GetBindingsEvent;
 }

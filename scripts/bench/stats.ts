@@ -32,3 +32,8 @@ export function seededRandom(seed: number): () => number {
     return state / 2147483647;
   };
 }
+
+/** a[i] / b[i], pair by pair (the database row's ratios to the naive function). */
+export function ratios(a: readonly number[], b: readonly number[]): number[] {
+  return a.map((value, index) => value / (b[index] as number));
+}

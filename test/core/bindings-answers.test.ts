@@ -5,26 +5,27 @@ import { validateGetBindingsEvent } from '../../core/validation';
 import { accountStatusOf } from '../../miniprogram/shared/bindings';
 
 describe('validateGetBindingsEvent', () => {
-  test('absent parts means all three; userInfo is dropped', () => {
+  test('absent parts means WeChat\'s three (not the records\' parts); userInfo is dropped', () => {
     expect(validateGetBindingsEvent({})).toEqual({ ok: true, parts: ['accounts', 'printers', 'carriers'] });
     expect(validateGetBindingsEvent({ userInfo: { openId: 'x' } })).toEqual({ ok: true, parts: ['accounts', 'printers', 'carriers'] });
   });
 
   test('the parts come back in the fixed order, whatever order was asked', () => {
     expect(validateGetBindingsEvent({ parts: ['carriers', 'accounts'] })).toEqual({ ok: true, parts: ['accounts', 'carriers'] });
+    expect(validateGetBindingsEvent({ parts: ['history', 'invites', 'printers'] })).toEqual({ ok: true, parts: ['printers', 'invites', 'history'] });
   });
 
   test.each([
     ['an empty list', { parts: [] }],
     ['a repeat', { parts: ['accounts', 'accounts'] }],
-    ['an unknown part', { parts: ['accounts', 'invites'] }],
+    ['an unknown part', { parts: ['accounts', 'invitations'] }],
     ['a string', { parts: 'accounts' }],
     ['a non-string item', { parts: [1] }],
     ['null', { parts: null }],
   ])('%s is INVALID_PARAM naming parts, quoting nothing', (_label, event) => {
     const checked = validateGetBindingsEvent(event);
     expect(checked).toMatchObject({ ok: false, envelope: { code: 'INVALID_PARAM', field: 'parts', ok: false } });
-    if (!checked.ok) expect(JSON.stringify(checked.envelope)).not.toContain('invites');
+    if (!checked.ok) expect(JSON.stringify(checked.envelope)).not.toContain('invitations');
   });
 
   test('any other field is INVALID_PARAM naming it; a non-object is INVALID_EVENT', () => {

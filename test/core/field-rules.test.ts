@@ -72,3 +72,13 @@ describe('issue 12 item 8: made-up field names', () => {
     expect(result.envelope.message).toBe(`参数错误：不支持的参数 ${shown}`);
   });
 });
+
+describe('the name rule (issue 21)', () => {
+  const { checkFields, NAME_FIELD, characterCount } = jest.requireActual('../../miniprogram/shared/field-rules') as typeof import('../../miniprogram/shared/field-rules');
+  test('1–20 characters after trimming, counted as a person counts them; the trimmed name is what passes', () => {
+    expect(characterCount('😀a')).toBe(2);
+    expect(checkFields({ name: '  仓库小王  ' }, { name: NAME_FIELD })).toEqual({ ok: true, fields: { name: '仓库小王' } });
+    expect(checkFields({ name: '😀'.repeat(20) }, { name: NAME_FIELD }).ok).toBe(true);
+    for (const name of ['😀'.repeat(21), ' ', '', '小\t王', '小\u200d王']) expect(checkFields({ name }, { name: NAME_FIELD })).toMatchObject({ ok: false, problem: { field: 'name' } });
+  });
+});

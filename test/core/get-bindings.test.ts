@@ -14,28 +14,30 @@ async function runBindings(event: unknown, deps: RunnerDeps<ReadRequest>): Promi
 /** The WeChat context a caller identity comes from. */
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
 import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
-import type { BindingsData, BindingsPart } from '../../miniprogram/shared/bindings';
+import type { BindingsData, WeChatPart } from '../../miniprogram/shared/bindings';
 import type { Envelope } from '../../core/envelope';
 import { sdkError, type ScriptedAnswer } from '../support/scripted-deps';
+import { memoryDatabase, type MemoryDatabase } from '../support/memory-database';
 
 const ADMIN = 'oAdmin';
 
-type Script = Partial<Record<BindingsPart, ScriptedAnswer[]>>;
+type Script = Partial<Record<WeChatPart, ScriptedAnswer[]>>;
 
-const OK_ANSWERS: Record<BindingsPart, Record<string, unknown>> = {
+const OK_ANSWERS: Record<WeChatPart, Record<string, unknown>> = {
   accounts: { errCode: 0, errMsg: 'openapi.logistics.getAllAccount:ok', count: 1, list: [{ bizId: 'b1', deliveryId: 'SF', statusCode: 0 }] },
   printers: { errCode: 0, errMsg: 'openapi.logistics.getPrinter:ok', count: 1, openid: [ADMIN], tagidList: [] },
   carriers: { errCode: 0, errMsg: 'openapi.logistics.getAllDelivery:ok', count: 1, data: [{ deliveryId: 'SF', deliveryName: '顺丰速运' }] },
 };
 
-function scripted(script: Script = {}, options: { caller?: CallerIdentity; env?: Record<string, string> } = {}) {
+function scripted(script: Script = {}, options: { caller?: CallerIdentity; env?: Record<string, string>; database?: MemoryDatabase } = {}) {
   let clock = 0;
-  const reads: BindingsPart[] = [];
+  const reads: WeChatPart[] = [];
   /** Reads started before any answered: runOperation must not wait for one before starting the next. */
   let inFlight = 0;
   let maxInFlight = 0;
   const logs: string[] = [];
   const deps: RunnerDeps<ReadRequest> = {
+    database: (options.database ?? memoryDatabase()).calls,
     wxContext: () => wxContextOf(options.caller ?? { openid: ADMIN, source: 'wx_client' }),
     env: { LOGISTICS_ADMIN_OPENIDS: ADMIN, ...options.env },
     call: async ({ part }) => {
@@ -76,14 +78,15 @@ describe('getBindings through runOperation', () => {
       retryable: false,
       data: {
         accounts: { ok: true, list: [{ bizId: 'b1', deliveryId: 'SF', statusCode: 0, serviceType: [], status: 'BOUND' }] },
-        printers: { ok: true, openids: [ADMIN], tagidList: [] },
+        // The roster collection does not exist: an empty roster, read without error.
+        printers: { ok: true, openids: [ADMIN], tagidList: [], people: [{ openid: ADMIN }], roster: { ok: true } },
         carriers: { ok: true, list: [{ deliveryId: 'SF', deliveryName: '顺丰速运', serviceType: [] }] },
         callerOpenid: ADMIN,
       },
     });
     expect(h.maxInFlight()).toBe(3);
     expect(h.audit()).toEqual([
-      { audit: 'logistics', fn: 'getBindings', action: 'read', caller: ADMIN, source: 'wx_client', target: { parts: ['accounts', 'printers', 'carriers'] }, code: 'OK', errCode: 0, attempts: 3, durationMs: 0 },
+      { audit: 'logistics', fn: 'getBindings', action: 'read', caller: ADMIN, source: 'wx_client', target: { parts: ['accounts', 'printers', 'carriers'] }, code: 'OK', errCode: 0, attempts: 3, recorded: null, collectionCreated: null, durationMs: 0 },
     ]);
     expect(h.logs[0]).not.toContain('b1');
   });

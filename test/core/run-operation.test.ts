@@ -34,6 +34,9 @@ describe('runOperation', () => {
         code: 'OK',
         errCode: 0,
         attempts: 1,
+        // The history entry was saved; no collection was missing.
+        recorded: true,
+        collectionCreated: null,
         durationMs: 0,
       },
     ]);

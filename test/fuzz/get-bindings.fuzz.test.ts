@@ -13,7 +13,8 @@ import { runOperation, type RunnerDeps } from '../../core/run-operation';
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
 import { validateGetBindingsEvent } from '../../core/validation';
 import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
-import { BINDINGS_PARTS, type BindingsPart } from '../../miniprogram/shared/bindings';
+import { BINDINGS_PARTS, WECHAT_PARTS, type BindingsPart, type WeChatPart } from '../../miniprogram/shared/bindings';
+import { memoryDatabase } from '../support/memory-database';
 import { expectEnvelope } from '../support/envelope-shape';
 import { withOwnKeys } from '../support/event-arbitraries';
 import { ADMIN_OPENID } from '../support/scripted-deps';
@@ -27,7 +28,7 @@ const callers: fc.Arbitrary<CallerIdentity> = fc.oneof(
   fc.constant({ source: 'wx_trigger' }),
 );
 
-const partName = fc.oneof(fc.constantFrom<string>(...BINDINGS_PARTS), fc.constantFrom('invites', 'Accounts', '', '__proto__'), fc.string());
+const partName = fc.oneof(fc.constantFrom<string>(...BINDINGS_PARTS), fc.constantFrom('invite', 'Accounts', '', '__proto__'), fc.string());
 const junk = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.object({ maxDepth: 2 }), fc.array(fc.anything(), { maxLength: 3 }));
 
 const events: fc.Arbitrary<unknown> = fc.oneof(
@@ -51,18 +52,23 @@ const answer = fc.oneof(
   junk,
 );
 
-const ALLOWED_KEYS: Record<BindingsPart, string[]> = {
+const ALLOWED_KEYS: Record<Exclude<BindingsPart, 'printers'>, string[]> = {
   accounts: ['bizId', 'deliveryId', 'createTime', 'updateTime', 'statusCode', 'alias', 'remarkWrongMsg', 'remarkContent', 'quotaNum', 'quotaUpdateTime', 'serviceType', 'status'],
-  printers: [],
   carriers: ['deliveryId', 'deliveryName', 'canUseCash', 'canGetQuota', 'serviceType'],
+  invites: [],
+  history: [],
 };
+const isWeChatPart = (part: BindingsPart): part is WeChatPart => (WECHAT_PARTS as readonly string[]).includes(part);
 
 test(`${RUNS} generated events, callers and answers keep every invariant`, async () => {
   await fc.assert(
     fc.asyncProperty(events, callers, fc.array(answer, { minLength: 6, maxLength: 6 }), async (event, caller, answers) => {
-      const reads: BindingsPart[] = [];
+      const reads: WeChatPart[] = [];
       const logs: string[] = [];
+      // The records' collections do not exist: reads of them are empty.
+      const database = memoryDatabase();
       const deps: RunnerDeps<ReadRequest> = {
+        database: database.calls,
         wxContext: () => wxContextOf(caller),
         env: { LOGISTICS_ADMIN_OPENIDS: ADMIN_OPENID, LOGISTICS_SERVER_SOURCES: 'wx_trigger' },
         call: async ({ part }) => {
@@ -89,15 +95,21 @@ test(`${RUNS} generated events, callers and answers keep every invariant`, async
         else expect(envelope).not.toHaveProperty('data');
         return;
       }
-      expect([...new Set(reads)].sort()).toEqual([...checked.parts].sort());
+      expect([...new Set(reads)].sort()).toEqual(checked.parts.filter(isWeChatPart).sort());
+      expect(database.collections()).toEqual([]);
       const data = envelope.data as Record<string, Record<string, unknown>>;
       expect(Object.keys(data).filter((key) => key !== 'callerOpenid')).toEqual(checked.parts);
       for (const part of checked.parts) {
         const got = data[part]!;
         if (got.ok === true) {
           if (part === 'printers') {
-            expect(Object.keys(got).sort()).toEqual(['ok', 'openids', 'tagidList']);
+            expect(Object.keys(got).sort()).toEqual(['ok', 'openids', 'people', 'roster', 'tagidList']);
             for (const openid of [...(got.openids as unknown[]), ...(got.tagidList as unknown[])]) expect(typeof openid).toBe('string');
+            expect(got.people).toEqual((got.openids as string[]).map((openid) => ({ openid })));
+          } else if (part === 'invites') {
+            expect(got).toEqual({ ok: true, list: [], total: 0, truncated: false });
+          } else if (part === 'history') {
+            expect(got).toEqual({ ok: true, list: [] });
           } else {
             expect(Object.keys(got).sort()).toEqual(['list', 'ok']);
             for (const listed of got.list as Array<Record<string, unknown>>) {

@@ -11,7 +11,7 @@ import type { Envelope } from '../../core/envelope';
 import type { Fault } from '../../localcloud/faults';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import type { WarmFunction } from '../../localcloud/invoke';
-import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS } from './support/harness';
+import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS, openapiRequests, openapiRequestCount } from './support/harness';
 
 const PASSWORD = 'matrix-Pa55word';
 const ACCOUNT = { deliveryId: 'YUNDA', bizId: 'matrix-yunda', password: PASSWORD };
@@ -109,7 +109,7 @@ describe('fault matrix through the real SDK and the local cloud', () => {
       const envelope = await call(warm, fn === 'bindAccount' ? BIND : PRINTER_BIND);
 
       expect(envelope).toMatchObject({ ok: row.expected.ok ?? false, code: row.expected.code, errCode: row.expected.errCode, retryable: row.expected.retryable });
-      expect(cloud.requestCount()).toBe(row.requests);
+      expect(openapiRequestCount(cloud)).toBe(row.requests);
       // Whatever went wrong, the password stays inside.
       expect(JSON.stringify(envelope)).not.toContain(PASSWORD);
       // Reset what a successful row changed, so rows stay independent.
@@ -145,7 +145,7 @@ describe('fault matrix through the real SDK and the local cloud', () => {
 
       expect(envelope).toMatchObject({ ok: true, errCode: 0, code: 'OK', data: { appliedByEarlierAttempt: true, attempts: 2 } });
       // The first attempt changed the state and lost its answer; the retry found it done.
-      expect(cloud.requests().map((r) => r.outcome)).toEqual([
+      expect(openapiRequests(cloud).map((r) => r.outcome)).toEqual([
         { kind: 'answered', errcode: -1, errmsg: expect.any(String) },
         { kind: 'answered', errcode: settlingErrcode, errmsg: expect.any(String) },
       ]);

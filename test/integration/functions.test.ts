@@ -7,7 +7,7 @@ import type { Envelope } from '../../core/envelope';
 import { DEFAULT_RETRY_POLICY } from '../../core/retry-policy';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import type { WarmFunction } from '../../localcloud/invoke';
-import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS, STRANGER } from './support/harness';
+import { ADMIN, ADMIN_ENV, call, containerPool, ensureBuilt, SLOW_TEST_MS, STRANGER, openapiRequests, openapiRequestCount } from './support/harness';
 
 jest.setTimeout(SLOW_TEST_MS);
 
@@ -48,13 +48,13 @@ function expectEnvelope(envelope: Envelope, code: string): void {
 describe('updatePrinter (docs: 0, -1, 9300517)', () => {
   test('40003: an openid WeChat does not know as a user of the mini program is INVALID_OPENID, not retried', async () => {
     expectEnvelope(await call(printers, { openid: 'oNeverOpenedTheMiniProgram', updateType: 'bind' }), 'INVALID_OPENID');
-    expect(cloud.requestCount()).toBe(1);
+    expect(openapiRequestCount(cloud)).toBe(1);
     expect(cloud.openapi.state().printers).not.toContain('oNeverOpenedTheMiniProgram');
   });
 
   test('0: binds the caller themself when no openid is given', async () => {
     expectEnvelope(await call(printers, { updateType: 'bind' }), 'OK');
-    expect(cloud.requests()).toEqual([expect.objectContaining({ functionName: 'updatePrinter', params: { openid: ADMIN, update_type: 'bind' } })]);
+    expect(openapiRequests(cloud)).toEqual([expect.objectContaining({ functionName: 'updatePrinter', params: { openid: ADMIN, update_type: 'bind' } })]);
     expect(cloud.openapi.state().printers).toContain(ADMIN);
   });
 
@@ -62,8 +62,8 @@ describe('updatePrinter (docs: 0, -1, 9300517)', () => {
     for (const updateType of ['bind', 'bind', 'unbind', 'unbind']) {
       expectEnvelope(await call(printers, { openid: 'oOtherPrinter', updateType, tagidList: '1,2' }), 'OK');
     }
-    expect(cloud.requestCount()).toBe(4);
-    expect(cloud.requests()[0]!.params).toEqual({ openid: 'oOtherPrinter', update_type: 'bind', tagid_list: '1,2' });
+    expect(openapiRequestCount(cloud)).toBe(4);
+    expect(openapiRequests(cloud)[0]!.params).toEqual({ openid: 'oOtherPrinter', update_type: 'bind', tagid_list: '1,2' });
     expect(cloud.openapi.state().printers).not.toContain('oOtherPrinter');
   });
 
@@ -72,13 +72,13 @@ describe('updatePrinter (docs: 0, -1, 9300517)', () => {
     const envelope = await call(printers, { openid: 'oP517', updateType: 'bind' });
     expectEnvelope(envelope, 'INVALID_UPDATE_TYPE');
     expect(envelope.errMsg).toBe('openapi.logistics.updatePrinter:fail invalid update_type');
-    expect(cloud.requestCount()).toBe(1);
+    expect(openapiRequestCount(cloud)).toBe(1);
   });
 
   test('a bad updateType never reaches the cloud', async () => {
     const envelope = await call(printers, { openid: 'oP', updateType: 'rebind' });
     expect(envelope).toMatchObject({ ok: false, code: 'INVALID_PARAM', field: 'updateType' });
-    expect(cloud.requestCount()).toBe(0);
+    expect(openapiRequestCount(cloud)).toBe(0);
   });
 
   // WeChat's -1 ("system busy") does not say the call had no effect, so a write that ends on it is unknown.
@@ -86,7 +86,7 @@ describe('updatePrinter (docs: 0, -1, 9300517)', () => {
     cloud.faults.next({ kind: 'errcode', errcode: -1 }, { times: Infinity });
     const envelope = await call(printers, { openid: 'oPMinus1', updateType: 'bind' });
     expectEnvelope(envelope, 'OUTCOME_UNKNOWN');
-    expect(cloud.requestCount()).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
+    expect(openapiRequestCount(cloud)).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
     expect(cloud.openapi.state().printers).not.toContain('oPMinus1');
   });
 });
@@ -101,7 +101,7 @@ describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => 
     expect(again.errMsg).toBe('openapi.logistics.bindAccount:fail errcode 9300529 ALREADY_BOUND (outside text withheld: the call carried a password)');
     expectEnvelope(await call(accounts, { type: 'unbind', deliveryId: 'YUNDA', bizId: 'fn-yunda' }), 'OK');
     expectEnvelope(await call(accounts, { type: 'unbind', deliveryId: 'YUNDA', bizId: 'fn-yunda' }), 'BIZ_ID_NOT_FOUND');
-    expect(cloud.requests().map((request) => request.params)).toEqual([
+    expect(openapiRequests(cloud).map((request) => request.params)).toEqual([
       { type: 'bind', biz_id: 'fn-yunda', delivery_id: 'YUNDA', password: '******' },
       { type: 'bind', biz_id: 'fn-yunda', delivery_id: 'YUNDA', password: '******' },
       { type: 'unbind', biz_id: 'fn-yunda', delivery_id: 'YUNDA' },
@@ -151,8 +151,8 @@ describe('bindAccount (docs: 0, -1, 9300529, 9300530, 9300531, 9300532)', () => 
   test('-1 after every attempt is OUTCOME_UNKNOWN (here nothing was bound)', async () => {
     cloud.faults.next({ kind: 'errcode', errcode: -1 }, { api: 'logistics.bindAccount', times: Infinity });
     expectEnvelope(await call(accounts, { type: 'bind', deliveryId: 'SF', bizId: 'fn-sf-minus-1' }), 'OUTCOME_UNKNOWN');
-    expect(cloud.requestCount()).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
-    expect(cloud.requests().every((request) => !request.applied)).toBe(true);
+    expect(openapiRequestCount(cloud)).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
+    expect(openapiRequests(cloud).every((request) => !request.applied)).toBe(true);
   });
 });
 
@@ -178,13 +178,13 @@ describe('authorisation: refused callers never reach the cloud', () => {
   ] as const)('%s → %s, zero requests', async (who, code) => {
     const envelope = await call(refused[who], { type: 'bind', ...YUNDA });
     expectEnvelope(envelope, code);
-    expect(cloud.requestCount()).toBe(0);
+    expect(openapiRequestCount(cloud)).toBe(0);
   });
 
   test('a caller without OPENID from a trusted source is served, and must name the printer', async () => {
     expectEnvelope(await call(trustedServer, { openid: 'oServerPrinter', updateType: 'bind' }), 'OK');
-    expect(cloud.requestCount()).toBe(1);
+    expect(openapiRequestCount(cloud)).toBe(1);
     expect(await call(trustedServer, { updateType: 'bind' })).toMatchObject({ ok: false, code: 'INVALID_PARAM', field: 'openid' });
-    expect(cloud.requestCount()).toBe(1);
+    expect(openapiRequestCount(cloud)).toBe(1);
   });
 });

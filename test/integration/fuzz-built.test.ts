@@ -9,7 +9,7 @@ import { validateBindAccountEvent, validateUpdatePrinterEvent } from '../../core
 import { formatRequest, startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import { expectEnvelope } from '../support/envelope-shape';
 import { events, secretsIn, validBind, validPrinter } from '../support/event-arbitraries';
-import { ADMIN, call, containerPool, ensureBuilt, SLOW_TEST_MS } from './support/harness';
+import { ADMIN, call, containerPool, ensureBuilt, SLOW_TEST_MS, openapiRequests, openapiRequestCount } from './support/harness';
 
 export const BUILT_EVENTS_PER_FUNCTION = 200;
 
@@ -46,10 +46,10 @@ describe.each([
     envelopes.forEach((envelope) => expectEnvelope(envelope));
     const validCount = sent.filter((event) => validate(event).ok).length;
     expect(validCount).toBeGreaterThan(10);
-    expect(cloud.requestCount({ functionName: fn })).toBe(validCount);
+    expect(openapiRequestCount(cloud, { functionName: fn })).toBe(validCount);
 
     const secrets = sent.flatMap(secretsIn);
-    const printed = JSON.stringify(envelopes) + pool.output() + cloud.requests().map(formatRequest).join('\n');
+    const printed = JSON.stringify(envelopes) + pool.output() + openapiRequests(cloud).map(formatRequest).join('\n');
     for (const secret of secrets) expect(printed).not.toContain(secret);
   }, SLOW_TEST_MS);
 });

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
+import { DEMO_CARRIER_ACCOUNTS, DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
 import { ensureBuilt, SLOW_TEST_MS } from './support/harness';
 
 jest.setTimeout(SLOW_TEST_MS);
@@ -76,22 +76,25 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
   const result = await run('start.ts', [], { TZ: 'Asia/Shanghai' });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  for (const code of ['OK', 'ALREADY_BOUND', 'WRONG_ACCOUNT_OR_PASSWORD', 'UNDER_REVIEW', 'NOT_ADMIN', 'INVITE_INVALID']) expect(result.stdout).toContain(code);
+  for (const code of ['OK', 'ALREADY_BOUND', 'WRONG_ACCOUNT_OR_PASSWORD', 'UNDER_REVIEW', 'NOT_ADMIN', 'INVITE_INVALID', 'INVITE_USED_UP', 'INVITE_REVOKED']) expect(result.stdout).toContain(code);
   // The invite: minted without a cloud request, accepted by the staff member under their own OPENID.
   expect(result.stdout).toContain(`logistics.updatePrinter {"openid":"${DEMO_STAFF_OPENID}","update_type":"bind"} → errcode 0`);
   expect(result.stdout).toContain('全部步骤符合预期');
   // The invite's expiry in the reader's local time, not a UTC ISO string.
-  expect(result.stdout).toMatch(/邀请有效期至 \d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}（Asia\/Shanghai 时间）/);
+  expect(result.stdout).toMatch(/有效期至 \d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}（Asia\/Shanghai 时间）/);
   expect(result.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
-  // It ends with the overview as a person reads it: printers, accounts with their statuses.
+  // It ends with the overview as a person reads it: printers by name, accounts with their statuses, invites, the history.
   const overview = result.stdout.slice(result.stdout.indexOf('当前绑定情况'));
   expect(overview).toContain('面单打印员（3）');
-  expect(overview).toContain(`• ${DEMO_STAFF_OPENID}`);
+  expect(overview).toContain(`• 王小明 · ${DEMO_STAFF_OPENID}，接受邀请加入，添加人 管理员`);
+  expect(overview).toContain('• 仓库打印机 · ');
+  expect(overview).toMatch(/• 仓库小王 · 已用完 · 已接受 1\/1：王小明/);
+  expect(overview).toMatch(/已撤销 · 已接受 0\/3/);
+  for (const action of ['accept', 'revoke', 'rename', 'invite', 'printer.bind', 'account.bind']) expect(overview).toContain(` ${action} `);
   expect(overview).toContain('（我）');
   expect(overview).toContain('中国邮政速递物流 demo-ems：已绑定');
   expect(overview).toContain(`中国邮政速递物流 demo-ems-2：绑定失败，原因：${DEMO_REJECTION_REASON}`);
   expectNoPassword(result.stdout);
-  expect(result.stdout).not.toContain(DEMO_FUNCTION_ENV.LOGISTICS_INVITE_SECRET);
 });
 
 test.concurrent('npm run invoke --state DIR: two invokes form one session; the folder is the state as the local cloud exports it', async () => {

@@ -1,11 +1,14 @@
 /**
- * RunnerDeps for runOperation with a scripted openapi and a virtual clock: each attempt's
- * answer (resolve, throw or hang) comes from the script; sleeps advance the clock at once. The real
- * SDK is exercised in test/integration against the local cloud.
+ * RunnerDeps for runOperation with a scripted openapi, an in-memory database (or one given) and a
+ * virtual clock: each openapi attempt's answer (resolve, throw or hang) comes from the script;
+ * sleeps advance the clock at once. The real SDK is exercised in test/integration against the
+ * local cloud.
  */
 import type { AuditLine } from '../../core/audit';
 import type { CallResult } from '../../core/call-engine';
+import type { DatabaseCalls, DatabaseRequest } from '../../core/records/database';
 import type { RunnerDeps } from '../../core/run-operation';
+import { recordsDatabase } from './memory-database';
 
 export type ScriptedAnswer = CallResult | { throws: unknown } | 'hang';
 
@@ -22,11 +25,16 @@ export interface ScriptedCaller {
   source?: string;
 }
 
-export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: ScriptedCaller; env?: Record<string, string>; clockStartsAt?: number } = {}) {
+export function scriptedDeps(
+  answers: ScriptedAnswer[],
+  options: { caller?: ScriptedCaller; env?: Record<string, string>; clockStartsAt?: number; database?: DatabaseCalls } = {},
+) {
   let clock = options.clockStartsAt ?? 0;
   const calls: unknown[] = [];
   const logs: string[] = [];
   const sleeps: number[] = [];
+  const databaseRequests: DatabaseRequest[] = [];
+  const database = options.database ?? recordsDatabase().calls;
   const caller = options.caller ?? { openid: ADMIN_OPENID, source: 'wx_client' };
   const deps: RunnerDeps<any> = {
     wxContext: () => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source }),
@@ -38,6 +46,10 @@ export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: Scri
       if ('throws' in answer) throw answer.throws;
       return answer;
     },
+    database: (request) => {
+      databaseRequests.push(request);
+      return database(request);
+    },
     log: (line) => logs.push(line),
     now: () => clock,
     sleep: async (ms) => {
@@ -47,5 +59,5 @@ export function scriptedDeps(answers: ScriptedAnswer[], options: { caller?: Scri
     random: () => 0.5,
   };
   const audit = () => logs.map((line) => JSON.parse(line) as AuditLine);
-  return { deps, calls, logs, sleeps, audit };
+  return { deps, calls, logs, sleeps, audit, databaseRequests };
 }

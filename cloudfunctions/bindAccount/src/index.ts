@@ -1,6 +1,7 @@
-/** bindAccount: binds or unbinds a courier (carrier) account. Only the SDK wiring lives here. */
+/** bindAccount: binds or unbinds a courier (carrier) account. Only the SDK wiring lives here: the openapi call, the WeChat context and the database. */
 import cloud = require('wx-server-sdk');
 import { createMain } from '../../../core/node-main';
+import { cloudbaseDatabase, type SdkDatabase } from '../../../core/records/database';
 import { bindAccountOperation } from '../../../core/operations/bind-account';
 import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 
@@ -11,4 +12,6 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(proces
 export const main = createMain(bindAccountOperation, {
   wxContext: () => cloud.getWXContext(),
   call: (params) => cloud.openapi.logistics.bindAccount(params),
+  // Opened on the first record read or written (core/records/database.ts).
+  database: cloudbaseDatabase(() => cloud.database() as unknown as SdkDatabase),
 });

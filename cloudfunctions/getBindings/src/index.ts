@@ -1,10 +1,11 @@
 /**
  * getBindings: reads what is bound — courier accounts (with their review status), waybill printers,
- * and the carriers the logistics helper supports. Admins only. Only the SDK wiring lives here.
+ * and the carriers the logistics helper supports. Admins only. Only the SDK wiring lives here: the openapi call, the WeChat context and the database.
  */
 import cloud = require('wx-server-sdk');
-import type { BindingsPart } from '../../../miniprogram/shared/bindings';
+import type { WeChatPart } from '../../../miniprogram/shared/bindings';
 import { createMain } from '../../../core/node-main';
+import { cloudbaseDatabase, type SdkDatabase } from '../../../core/records/database';
 import { getBindingsOperation } from '../../../core/operations/get-bindings';
 import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 
@@ -13,7 +14,7 @@ import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(process.env) } as unknown as Parameters<typeof cloud.init>[0]);
 
 // Each read is written out (not looked up by name) so config.json can be checked against this file.
-const READS: Readonly<Record<BindingsPart, () => Promise<unknown>>> = {
+const READS: Readonly<Record<WeChatPart, () => Promise<unknown>>> = {
   accounts: () => cloud.openapi.logistics.getAllAccount({}),
   printers: () => cloud.openapi.logistics.getPrinter({}),
   carriers: () => cloud.openapi.logistics.getAllDelivery({}),
@@ -22,4 +23,6 @@ const READS: Readonly<Record<BindingsPart, () => Promise<unknown>>> = {
 export const main = createMain(getBindingsOperation, {
   wxContext: () => cloud.getWXContext(),
   call: ({ part }) => READS[part]() as Promise<{ errCode?: number; errMsg?: string }>,
+  // Opened on the first record read or written (core/records/database.ts).
+  database: cloudbaseDatabase(() => cloud.database() as unknown as SdkDatabase),
 });

@@ -1,9 +1,10 @@
 /**
  * updatePrinter: binds or unbinds a person allowed to print waybills, and mints and accepts printer
- * invites (core/operations/printer-invites.ts). Only the SDK wiring lives here.
+ * invites (core/operations/printer-invites.ts). Only the SDK wiring lives here: the openapi call, the WeChat context and the database.
  */
 import cloud = require('wx-server-sdk');
 import { createMain } from '../../../core/node-main';
+import { cloudbaseDatabase, type SdkDatabase } from '../../../core/records/database';
 import { routeUpdatePrinterEvent } from '../../../core/operations/printer-invites';
 import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 
@@ -14,4 +15,6 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(proces
 export const main = createMain(routeUpdatePrinterEvent, {
   wxContext: () => cloud.getWXContext(),
   call: (params) => cloud.openapi.logistics.updatePrinter(params),
+  // Opened on the first record read or written (core/records/database.ts).
+  database: cloudbaseDatabase(() => cloud.database() as unknown as SdkDatabase),
 });

@@ -124,3 +124,16 @@ export function writeFunction(functionsDir: string, name: string, source: string
   writeFileSync(path.join(dir, 'index.js'), source);
   return dir;
 }
+
+/**
+ * The requests the openapi service took: what a test of the logistics calls counts. Since issue 21
+ * each write also makes database requests for its records (roster, history), and getBindings reads
+ * the roster; those are left out here (test/integration/printer-invites.test.ts holds them).
+ */
+export function openapiRequests(cloud: Pick<LocalCloud, 'requests'>, filter: Parameters<LocalCloud['requests']>[0] = {}): ReturnType<LocalCloud['requests']> {
+  return cloud.requests(filter).filter((request) => request.service === 'openapi');
+}
+
+export function openapiRequestCount(cloud: Pick<LocalCloud, 'requests'>, filter: Parameters<LocalCloud['requests']>[0] = {}): number {
+  return openapiRequests(cloud, filter).length;
+}
