@@ -10,7 +10,7 @@
  */
 import {
   accountStatusOf,
-  type BindingsPart,
+  type WeChatPart,
   type BoundAccount,
   type CarrierItem,
   type ServiceTypeItem,
@@ -136,14 +136,14 @@ export function normaliseCarriers(answer: unknown): CarrierItem[] {
 }
 
 /** The openapi method behind each part (also what config.json must declare). */
-export const PART_APIS: Readonly<Record<BindingsPart, 'getAllAccount' | 'getPrinter' | 'getAllDelivery'>> = {
+export const PART_APIS: Readonly<Record<WeChatPart, 'getAllAccount' | 'getPrinter' | 'getAllDelivery'>> = {
   accounts: 'getAllAccount',
   printers: 'getPrinter',
   carriers: 'getAllDelivery',
 };
 
 /** A part's fields on success (without `ok`), a cut list marked; or a MalformedAnswer thrown. */
-export function normalisePart(part: BindingsPart, answer: unknown): Json {
+export function normalisePart(part: WeChatPart, answer: unknown): Json {
   switch (part) {
     case 'accounts':
       return { list: normaliseAccounts(answer), ...cutOf(lengthAt(answer, 'list')) };

@@ -11,7 +11,10 @@
 import type { Envelope } from '../../core/envelope';
 import { CLIENT_OUTCOMES } from '../shared/client-outcomes';
 import type { AcceptInviteEvent, MintInviteEvent } from '../shared/function-events';
-import { INVITE_QUERY_KEY, INVITE_TTL_HOURS, type MintedInviteData } from '../shared/printer-invites';
+import { INVITE_QUERY_KEY, INVITE_TTL_HOURS, type MintedInviteData as MintAnswer } from '../shared/printer-invites';
+
+/** What the page uses of a mint's answer (issue 21 adds more; the page engineer takes them up). */
+export type MintedInviteData = Pick<MintAnswer, 'invite' | 'expiresAt'>;
 import { resultPanelFor, resultView, type ResultView } from './outcome';
 
 export const MINT_INVITE_EVENT: MintInviteEvent = { updateType: 'invite' };

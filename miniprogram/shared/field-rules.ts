@@ -21,6 +21,10 @@ export const FIELD_LIMITS = {
   deliveryId: 32,
   password: 256,
   remarkContent: 1024,
+  /** A person's display name (a printer's, or whom an invite is for): characters after trimming. */
+  name: 20,
+  /** An invite's public id (16 hex digits as minted; the rule is the id rule). */
+  inviteId: 64,
 } as const;
 
 /** How each event field is called in messages: a person's words, then the event name. */
@@ -35,6 +39,9 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   remarkContent: '备注（remarkContent）',
   ttlHours: '邀请有效期（ttlHours）',
   invite: '邀请（invite）',
+  maxUses: '可接受人数（maxUses）',
+  name: '名字（name）',
+  inviteId: '邀请编号（inviteId）',
 };
 
 export function fieldLabel(field: string): string {
@@ -102,6 +109,11 @@ export interface TextField {
   readonly maxLength: number;
   readonly rules: readonly FieldRule[];
   readonly optional: boolean;
+  /**
+   * A name a person types: surrounding whitespace is trimmed away before the checks (and from the
+   * value passed on), and maxLength counts characters (code points), not UTF-16 units.
+   */
+  readonly trimmed?: boolean;
 }
 
 export interface ChoiceField {
@@ -115,6 +127,24 @@ export type FieldSpec = TextField | ChoiceField;
 
 function text(maxLength: number, rules: readonly FieldRule[], optional = false): TextField {
   return { kind: 'text', maxLength, rules, optional };
+}
+
+/** A person's display name: 1–20 characters after trimming, no control or format characters. */
+export const NAME_FIELD: TextField = { kind: 'text', maxLength: FIELD_LIMITS.name, rules: [RULES.noControlChars, RULES.noFormatChars], optional: false, trimmed: true };
+export const OPTIONAL_NAME_FIELD: TextField = { ...NAME_FIELD, optional: true };
+
+/** Characters as a person counts them: code points (an emoji outside the BMP is one). */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i += 1) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i += 1;
+    }
+    count += 1;
+  }
+  return count;
 }
 
 const BIND_OR_UNBIND: ChoiceField = {
@@ -145,6 +175,17 @@ export const BIND_ACCOUNT_FIELDS: Readonly<Record<string, FieldSpec>> = {
   remarkContent: text(FIELD_LIMITS.remarkContent, [RULES.noControlChars], true),
 };
 
+/** updatePrinter's rename event (`updateType: "rename"`), in the order the fields are checked. */
+export const RENAME_PRINTER_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  openid: text(FIELD_LIMITS.openid, [RULES.idChars]),
+  name: NAME_FIELD,
+};
+
+/** updatePrinter's revoke event (`updateType: "revoke"`). */
+export const REVOKE_INVITE_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  inviteId: text(FIELD_LIMITS.inviteId, [RULES.idChars]),
+};
+
 /** What is wrong: the field ('' for the event itself), and a zh message with the field's label. */
 export interface FieldProblem {
   readonly field: string;
@@ -165,9 +206,20 @@ function checkField(field: string, spec: FieldSpec, value: unknown): FieldProble
     return typeof value === 'string' && spec.oneOf.includes(value) ? null : { field, zh: `${label}${spec.zh}`, en: spec.en };
   }
   if (typeof value !== 'string') return { field, zh: `${label}必须是文字`, en: 'must be a string' };
+  if (spec.trimmed === true) return checkTrimmed(field, label, spec, value.trim());
   if (value.length === 0) return { field, zh: `${label}不能为空`, en: 'must not be empty' };
   if (value.length > spec.maxLength) {
     return { field, zh: `${label}不能超过 ${spec.maxLength} 个字符`, en: `must be at most ${spec.maxLength} characters` };
+  }
+  const broken = spec.rules.find((rule) => !rule.holds(value));
+  return broken ? { field, zh: `${label}${broken.zh}`, en: broken.en } : null;
+}
+
+/** A trimmed field's checks, on the value already trimmed. */
+function checkTrimmed(field: string, label: string, spec: TextField, value: string): FieldProblem | null {
+  if (value.length === 0) return { field, zh: `${label}不能为空`, en: 'must not be empty (after trimming)' };
+  if (characterCount(value) > spec.maxLength) {
+    return { field, zh: `${label}不能超过 ${spec.maxLength} 个字`, en: `must be at most ${spec.maxLength} characters` };
   }
   const broken = spec.rules.find((rule) => !rule.holds(value));
   return broken ? { field, zh: `${label}${broken.zh}`, en: broken.en } : null;
@@ -204,7 +256,8 @@ export function checkFields(event: unknown, specs: Readonly<Record<string, Field
     const value = has(field) ? record[field] : undefined;
     const problem = checkField(field, specs[field]!, value);
     if (problem) return { ok: false, notAnObject: false, problem };
-    if (typeof value === 'string') fields[field] = value;
+    const spec = specs[field]!;
+    if (typeof value === 'string') fields[field] = spec.kind === 'text' && spec.trimmed === true ? value.trim() : value;
   }
   return { ok: true, fields };
 }

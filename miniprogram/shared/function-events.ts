@@ -15,16 +15,42 @@ export interface UpdatePrinterEvent {
   tagidList?: string;
 }
 
-/** `updatePrinter`'s mint event: the default lifetime (INVITE_TTL_HOURS.default in ./printer-invites.ts). */
+// Printer invites and names, all on updatePrinter (issue 21).
+
+/** Mint: admins with an OPENID. `name` is whom the admin means it for (1–20 characters after trimming). */
 export interface MintInviteEvent {
   updateType: 'invite';
+  name?: string;
+  /** INVITE_TTL_HOURS in ./printer-invites.ts; default 24. */
   ttlHours?: number;
+  /** INVITE_MAX_USES in ./printer-invites.ts; default 1. */
+  maxUses?: number;
 }
 
-/** `updatePrinter`'s accept event: binds whoever sends it. */
+/** Preview: any caller with an OPENID; no use claimed, nothing written. */
+export interface PreviewInviteEvent {
+  updateType: 'preview';
+  invite: string;
+}
+
+/** Accept: any caller with an OPENID, bound as a printer under their own OPENID; `name` is their own (default: the invite's). */
 export interface AcceptInviteEvent {
   updateType: 'bind';
   invite: string;
+  name?: string;
+}
+
+/** Revoke: admins with an OPENID. */
+export interface RevokeInviteEvent {
+  updateType: 'revoke';
+  inviteId: string;
+}
+
+/** Rename a printer on the roster: admins with an OPENID; no openapi call. */
+export interface RenamePrinterEvent {
+  updateType: 'rename';
+  openid: string;
+  name: string;
 }
 
 /** `bindAccount`: bind or unbind a courier account. */
@@ -36,14 +62,14 @@ export interface BindAccountEvent {
   remarkContent?: string;
 }
 
-/** `getBindings`: `parts` absent means all three; otherwise a non-empty list without repeats. */
+/** `getBindings`: `parts` absent means WeChat's three (WECHAT_PARTS in ./bindings.ts); otherwise a non-empty list without repeats. */
 export interface GetBindingsEvent {
   parts?: BindingsPart[];
 }
 
 /** Each function the page calls, and the events it takes. */
 export interface FunctionEvents {
-  updatePrinter: UpdatePrinterEvent | MintInviteEvent | AcceptInviteEvent;
+  updatePrinter: UpdatePrinterEvent | MintInviteEvent | PreviewInviteEvent | AcceptInviteEvent | RevokeInviteEvent | RenamePrinterEvent;
   bindAccount: BindAccountEvent;
   getBindings: GetBindingsEvent;
 }

@@ -14,15 +14,15 @@ async function runBindings(event: unknown, deps: RunnerDeps<ReadRequest>): Promi
 /** The WeChat context a caller identity comes from. */
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
 import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
-import type { BindingsData, BindingsPart } from '../../miniprogram/shared/bindings';
+import type { BindingsData, WeChatPart } from '../../miniprogram/shared/bindings';
 import type { Envelope } from '../../core/envelope';
 import { sdkError, type ScriptedAnswer } from '../support/scripted-deps';
 
 const ADMIN = 'oAdmin';
 
-type Script = Partial<Record<BindingsPart, ScriptedAnswer[]>>;
+type Script = Partial<Record<WeChatPart, ScriptedAnswer[]>>;
 
-const OK_ANSWERS: Record<BindingsPart, Record<string, unknown>> = {
+const OK_ANSWERS: Record<WeChatPart, Record<string, unknown>> = {
   accounts: { errCode: 0, errMsg: 'openapi.logistics.getAllAccount:ok', count: 1, list: [{ bizId: 'b1', deliveryId: 'SF', statusCode: 0 }] },
   printers: { errCode: 0, errMsg: 'openapi.logistics.getPrinter:ok', count: 1, openid: [ADMIN], tagidList: [] },
   carriers: { errCode: 0, errMsg: 'openapi.logistics.getAllDelivery:ok', count: 1, data: [{ deliveryId: 'SF', deliveryName: '顺丰速运' }] },
@@ -30,7 +30,7 @@ const OK_ANSWERS: Record<BindingsPart, Record<string, unknown>> = {
 
 function scripted(script: Script = {}, options: { caller?: CallerIdentity; env?: Record<string, string> } = {}) {
   let clock = 0;
-  const reads: BindingsPart[] = [];
+  const reads: WeChatPart[] = [];
   /** Reads started before any answered: runOperation must not wait for one before starting the next. */
   let inFlight = 0;
   let maxInFlight = 0;

@@ -13,7 +13,7 @@ import { runOperation, type RunnerDeps } from '../../core/run-operation';
 const wxContextOf = (caller: CallerIdentity) => ({ OPENID: caller.openid, APPID: caller.appid, SOURCE: caller.source });
 import { validateGetBindingsEvent } from '../../core/validation';
 import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
-import { BINDINGS_PARTS, type BindingsPart } from '../../miniprogram/shared/bindings';
+import { WECHAT_PARTS as BINDINGS_PARTS, type WeChatPart as BindingsPart } from '../../miniprogram/shared/bindings';
 import { expectEnvelope } from '../support/envelope-shape';
 import { withOwnKeys } from '../support/event-arbitraries';
 import { ADMIN_OPENID } from '../support/scripted-deps';

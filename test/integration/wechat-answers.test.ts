@@ -9,7 +9,7 @@ import type { Envelope } from '../../core/envelope';
 import type { Fault } from '../../localcloud/faults';
 import type { WarmFunction } from '../../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
-import type { BindingsData, BindingsPart } from '../../miniprogram/shared/bindings';
+import type { BindingsData, WeChatPart } from '../../miniprogram/shared/bindings';
 import type { MintedInviteData } from '../../miniprogram/shared/printer-invites';
 import { ADMIN_CALLER, ADMIN_ENV, call, containerPool, ensureBuilt, INVOKE_TIMEOUT_MS, SLOW_TEST_MS } from './support/harness';
 
@@ -31,7 +31,7 @@ const NON_ANSWERS: ReadonlyArray<[string, Fault]> = [
   ['text/plain that is not JSON', { kind: 'contentType', contentType: 'text/plain', body: 'ok' }],
 ];
 
-const PART_API: Readonly<Record<BindingsPart, string>> = {
+const PART_API: Readonly<Record<WeChatPart, string>> = {
   accounts: 'logistics.getAllAccount',
   printers: 'logistics.getPrinter',
   carriers: 'logistics.getAllDelivery',
@@ -110,13 +110,13 @@ describe('items 1, 2: ok only on an answer that is WeChat\'s', () => {
       expect(isBound(SF)).toBe(true);
     });
 
-    test.each(Object.keys(PART_API) as BindingsPart[])('getBindings: the %s part fails with MALFORMED_ANSWER, never an empty list', async (part) => {
+    test.each(Object.keys(PART_API) as WeChatPart[])('getBindings: the %s part fails with MALFORMED_ANSWER, never an empty list', async (part) => {
       cloud.faults.next(fault, { api: PART_API[part], times: Infinity });
       const envelope = await call(reader, {});
       expect(envelope).toMatchObject({ ok: false, code: 'MALFORMED_ANSWER', errCode: -900301 });
       const data = envelope.data as BindingsData;
       expect(data[part]).toMatchObject({ ok: false, code: 'MALFORMED_ANSWER', errCode: -900301, retryable: false });
-      for (const other of (Object.keys(PART_API) as BindingsPart[]).filter((p) => p !== part)) expect(data[other]).toMatchObject({ ok: true });
+      for (const other of (Object.keys(PART_API) as WeChatPart[]).filter((p) => p !== part)) expect(data[other]).toMatchObject({ ok: true });
       expect(cloud.requestCount({ api: PART_API[part] })).toBe(1);
     });
   });

@@ -3,7 +3,7 @@
  * and the carriers the logistics helper supports. Admins only. Only the SDK wiring lives here.
  */
 import cloud = require('wx-server-sdk');
-import type { BindingsPart } from '../../../miniprogram/shared/bindings';
+import type { WeChatPart } from '../../../miniprogram/shared/bindings';
 import { createMain } from '../../../core/node-main';
 import { getBindingsOperation } from '../../../core/operations/get-bindings';
 import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
@@ -13,7 +13,7 @@ import { sdkRequestTimeoutMs } from '../../../core/retry-policy';
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: sdkRequestTimeoutMs(process.env) } as unknown as Parameters<typeof cloud.init>[0]);
 
 // Each read is written out (not looked up by name) so config.json can be checked against this file.
-const READS: Readonly<Record<BindingsPart, () => Promise<unknown>>> = {
+const READS: Readonly<Record<WeChatPart, () => Promise<unknown>>> = {
   accounts: () => cloud.openapi.logistics.getAllAccount({}),
   printers: () => cloud.openapi.logistics.getPrinter({}),
   carriers: () => cloud.openapi.logistics.getAllDelivery({}),

@@ -172,7 +172,7 @@ export function bindingsEnvelope(parts: {
 }): Envelope {
   const data: BindingsData = {
     accounts: Array.isArray(parts.accounts) || parts.accounts === undefined ? { ok: true, list: parts.accounts ?? [] } : parts.accounts,
-    printers: Array.isArray(parts.printers) || parts.printers === undefined ? { ok: true, openids: parts.printers ?? [], tagidList: [] } : parts.printers,
+    printers: Array.isArray(parts.printers) || parts.printers === undefined ? { ok: true, openids: parts.printers ?? [], tagidList: [], people: (parts.printers ?? []).map((openid) => ({ openid })), roster: { ok: true } } : parts.printers,
     carriers: Array.isArray(parts.carriers) || parts.carriers === undefined ? { ok: true, list: parts.carriers ?? [] } : parts.carriers,
     callerOpenid: parts.callerOpenid ?? ME,
   };

@@ -71,7 +71,7 @@ function bindingsAnswer(parts: { printers: string[] | number; accounts: BoundAcc
   };
   const data: BindingsData = {
     accounts: typeof parts.accounts === 'number' ? failure(parts.accounts) : { ok: true, list: parts.accounts },
-    printers: typeof parts.printers === 'number' ? failure(parts.printers) : { ok: true, openids: parts.printers, tagidList: [] },
+    printers: typeof parts.printers === 'number' ? failure(parts.printers) : { ok: true, openids: parts.printers, tagidList: [], people: parts.printers.map((openid) => ({ openid })), roster: { ok: true } },
     carriers: { ok: true, list: parts.carriers ?? [] },
     callerOpenid: CALLER,
   };
@@ -114,7 +114,7 @@ const SHARED_AT = Date.UTC(2026, 11, 1, 2, 30);
 
 /** The mint's answer: an invite that expires 24 hours after SHARED_AT (the card's path carries it). */
 function mintAnswer(): CannedAnswer {
-  const data: MintedInviteData = { invite: INVITE_QUERY.invite!, expiresAt: SHARED_AT + 24 * 3_600_000 };
+  const data: MintedInviteData = { invite: INVITE_QUERY.invite!, inviteId: '0123456789abcdef', expiresAt: SHARED_AT + 24 * 3_600_000, maxUses: 1, recorded: true };
   return { result: envelopeForErrCode(0, 'updatePrinter:ok invite minted', data) };
 }
 
