@@ -6,7 +6,6 @@
  * Messages name the field in a person's words with the event name after it, e.g.
  * "客户编码（bizId）不能为空", and never quote what was typed (it may be a password).
  */
-import type { RenamePrinterEvent, RevokeInviteEvent } from '../shared/function-events';
 import { BIND_ACCOUNT_FIELDS, checkFields, OPTIONAL_NAME_FIELD, RENAME_PRINTER_FIELDS, REVOKE_INVITE_FIELDS, UPDATE_PRINTER_FIELDS, type FieldSpec } from '../shared/field-rules';
 
 /**
@@ -34,20 +33,14 @@ export function checkBindAccountEvent(event: unknown): FormProblem | null {
   return check(event, BIND_ACCOUNT_FIELDS);
 }
 
-/** The rename and revoke field lists leave out `updateType`, which picks the list. */
-function withoutUpdateType(event: { readonly updateType: string }): Record<string, unknown> {
-  const { updateType: _updateType, ...fields } = event;
-  return fields;
-}
-
 /** Null when updatePrinter's rename event would be accepted. */
-export function checkRenameEvent(event: RenamePrinterEvent): FormProblem | null {
-  return check(withoutUpdateType(event), RENAME_PRINTER_FIELDS);
+export function checkRenameEvent(event: unknown): FormProblem | null {
+  return check(event, RENAME_PRINTER_FIELDS);
 }
 
 /** Null when updatePrinter's revoke event would be accepted. */
-export function checkRevokeEvent(event: RevokeInviteEvent): FormProblem | null {
-  return check(withoutUpdateType(event), REVOKE_INVITE_FIELDS);
+export function checkRevokeEvent(event: unknown): FormProblem | null {
+  return check(event, REVOKE_INVITE_FIELDS);
 }
 
 /** Null when an optional display name (an invite's 给谁, an accepter's own) passes the shared name rule. */

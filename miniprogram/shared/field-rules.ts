@@ -175,14 +175,20 @@ export const BIND_ACCOUNT_FIELDS: Readonly<Record<string, FieldSpec>> = {
   remarkContent: text(FIELD_LIMITS.remarkContent, [RULES.noControlChars], true),
 };
 
-/** updatePrinter's rename event (`updateType: "rename"`), in the order the fields are checked. */
+function only(updateType: string): ChoiceField {
+  return { kind: 'choice', oneOf: [updateType], zh: `只能是 ${updateType}`, en: `must be "${updateType}"` };
+}
+
+/** updatePrinter's rename event, in the order the fields are checked. */
 export const RENAME_PRINTER_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  updateType: only('rename'),
   openid: text(FIELD_LIMITS.openid, [RULES.idChars]),
   name: NAME_FIELD,
 };
 
-/** updatePrinter's revoke event (`updateType: "revoke"`). */
+/** updatePrinter's revoke event. */
 export const REVOKE_INVITE_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  updateType: only('revoke'),
   inviteId: text(FIELD_LIMITS.inviteId, [RULES.idChars]),
 };
 
