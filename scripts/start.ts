@@ -106,7 +106,7 @@ function localTime(ms: number): string {
 
 /** getBindings' answer as a person reads it: the page's own view of it, as text. */
 function overview(envelope: Envelope): string[] {
-  const view = bindingsViewFor(envelope, {});
+  const view = bindingsViewFor(envelope);
   if (view.access !== 'shown') return [`   ${view.refusal?.message ?? envelope.message}`];
   const lines = [];
   const { printers, accounts } = view;

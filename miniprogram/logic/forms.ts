@@ -4,16 +4,17 @@
  * the same checks as the functions (validation.ts).
  */
 import { CARRIER_OPTIONS, carrierChoice, showsPassword, showsRemark, EMS_REMARK_FORMAT, type CarrierChoice, type CarrierOption } from './carriers';
-import type { BindAccountEvent, BindOrUnbind, UpdatePrinterEvent } from '../shared/function-events';
-import { checkBindAccountEvent, checkUpdatePrinterEvent, type FormProblem } from './validation';
+import type { BindAccountEvent, BindOrUnbind, RenamePrinterEvent, RevokeInviteEvent, UpdatePrinterEvent } from '../shared/function-events';
+import { checkBindAccountEvent, checkRenameEvent, checkRevokeEvent, checkUpdatePrinterEvent, type FormProblem } from './validation';
 
 export type Built<Event> = { readonly ok: true; readonly event: Event } | { readonly ok: false; readonly problem: FormProblem };
 
 /** What the page can do; each is one call to one function. */
-export type Action = 'bindPrinter' | 'unbindPrinter' | 'bindSelf' | 'bindAccount' | 'unbindAccount';
+export type Action = 'bindPrinter' | 'unbindPrinter' | 'bindSelf' | 'bindAccount' | 'unbindAccount' | 'renamePrinter' | 'revokeInvite';
 
+/** The actions asked about in a dialog before anything is sent: they take something away. */
 export function isUnbind(action: Action): boolean {
-  return action === 'unbindPrinter' || action === 'unbindAccount';
+  return action === 'unbindPrinter' || action === 'unbindAccount' || action === 'revokeInvite';
 }
 
 export function isAccountAction(action: Action): boolean {
@@ -96,6 +97,20 @@ export function buildBindAccountEvent(type: BindOrUnbind, form: AccountForm, opt
 export function buildAccountUnbindEvent(account: { readonly deliveryId: string; readonly bizId: string }): Built<BindAccountEvent> {
   const event: BindAccountEvent = { type: 'unbind', bizId: account.bizId, deliveryId: account.deliveryId };
   const found = checkBindAccountEvent(event);
+  return found ? { ok: false, problem: found } : { ok: true, event };
+}
+
+/** 改名 on a printer row: the name trimmed, checked by the shared name rule. */
+export function buildRenameEvent(openid: string, name: string): Built<RenamePrinterEvent> {
+  const event: RenamePrinterEvent = { updateType: 'rename', openid, name: name.trim() };
+  const found = checkRenameEvent(event);
+  return found ? { ok: false, problem: found } : { ok: true, event };
+}
+
+/** 撤销 on an invite row (or 不发了 on one just minted). */
+export function buildRevokeEvent(inviteId: string): Built<RevokeInviteEvent> {
+  const event: RevokeInviteEvent = { updateType: 'revoke', inviteId };
+  const found = checkRevokeEvent(event);
   return found ? { ok: false, problem: found } : { ok: true, event };
 }
 

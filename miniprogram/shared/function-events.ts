@@ -16,38 +16,38 @@ export interface UpdatePrinterEvent {
   tagidList?: string;
 }
 
-/**
- * `updatePrinter`'s mint (admins with an OPENID): `name` whom the admin means it for (1–20
- * characters after trimming), `ttlHours` and `maxUses` in INVITE_TTL_HOURS / INVITE_MAX_USES of
- * ./printer-invites.ts (defaults 24 and 1).
- */
+// Printer invites and names, all on updatePrinter (issue 21).
+
+/** Mint: admins with an OPENID. `name` is whom the admin means it for (1–20 characters after trimming). */
 export interface MintInviteEvent {
   updateType: 'invite';
   name?: string;
+  /** INVITE_TTL_HOURS in ./printer-invites.ts; default 24. */
   ttlHours?: number;
+  /** INVITE_MAX_USES in ./printer-invites.ts; default 1. */
   maxUses?: number;
 }
 
-/** `updatePrinter`'s preview (any caller with an OPENID): no use claimed, nothing written. */
+/** Preview: any caller with an OPENID; no use claimed, nothing written. */
 export interface PreviewInviteEvent {
   updateType: 'preview';
   invite: string;
 }
 
-/** `updatePrinter`'s accept: binds whoever sends it; `name` is their own (default: the invite's). */
+/** Accept: any caller with an OPENID, bound as a printer under their own OPENID; `name` is their own (default: the invite's). */
 export interface AcceptInviteEvent {
   updateType: 'bind';
   invite: string;
   name?: string;
 }
 
-/** `updatePrinter`'s revoke (admins with an OPENID). */
+/** Revoke: admins with an OPENID. */
 export interface RevokeInviteEvent {
   updateType: 'revoke';
   inviteId: string;
 }
 
-/** `updatePrinter`'s rename of a printer on the roster (admins with an OPENID); no openapi call. */
+/** Rename a printer on the roster: admins with an OPENID; no openapi call. */
 export interface RenamePrinterEvent {
   updateType: 'rename';
   openid: string;
@@ -63,7 +63,7 @@ export interface BindAccountEvent {
   remarkContent?: string;
 }
 
-/** `getBindings`: `parts` absent means WeChat's three (WECHAT_PARTS); otherwise a non-empty list without repeats. */
+/** `getBindings`: `parts` absent means WeChat's three (WECHAT_PARTS in ./bindings.ts); otherwise a non-empty list without repeats. */
 export interface GetBindingsEvent {
   parts?: BindingsPart[];
 }

@@ -28,6 +28,8 @@ export type InviteStatus = 'OPEN' | 'USED_UP' | 'EXPIRED' | 'REVOKED';
 /** How a printer came onto the roster: by accepting an invite, bound by openid, or binding themself. */
 export type PrinterVia = 'invite' | 'openid' | 'self';
 
+// The events are in ./function-events.ts, with the other functions' events.
+
 // --- Answers' data -----------------------------------------------------------------------------
 
 /** `recorded`: whether the records that follow the operation (roster, history) were all saved. */

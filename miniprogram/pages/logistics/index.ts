@@ -1,17 +1,19 @@
 /**
- * 物流助手管理: what is bound (printers, courier accounts with their review status) and the changes
- * an admin makes to it.
+ * 物流助手管理: what is bound (courier accounts with their review status and quota, printers named
+ * by the roster, open invites, 最近操作) and the changes an admin makes to it.
  *
  * Built with Component() (WeChat runs pages built this way; page hooks such as onShow live in
  * `methods`). This file is only glue: the rules are in ../../logic, the calls in ../../services.
  * Each feature (the lists, the forms, printer invites) is one section of the WXML with its own
- * handlers here.
+ * handlers here. The daily view (accounts, printers, history) comes first, the forms after it.
  *
- * The view is loaded from getBindings on show, on pull-down refresh and after every change.
+ * The view is loaded from getBindings (every part) on show, on pull-down refresh and after every change.
  *
- * Printer invites: an admin's 邀请打印员 button (open-type="share") gets a card whose path carries
- * a freshly minted invite; every other share is a plain card. A page opened with an `invite` query
- * is the acceptance view instead (no getBindings, share menu hidden, so the token goes no further).
+ * Printer invites: 生成 mints an invite with what the admin chose; its 发给 TA button
+ * (open-type="share") then shares a card whose path carries that invite, at once. An invite
+ * minted and never shared is revoked by 不发了 or when the page closes. A page opened with an
+ * `invite` query is the acceptance view instead (preview first, no getBindings, share menu hidden,
+ * so the token goes no further).
  *
  * The password is kept in page data only while it is being typed: it is cleared as soon as a
  * call completes, when the carrier changes to one that needs none, and when the page is hidden.
@@ -19,40 +21,60 @@
  */
 import {
   bindingsViewFor,
+  inviteTitle,
   LOADING_VIEW,
+  localNamesToOffer,
   PRINTER_NAMES_STORAGE_KEY,
   readPrinterNames,
   shortOpenid,
   type AccountRow,
   type BindingsView,
+  type InviteRow,
+  type LocalNameOffer,
   type PrinterRow,
 } from '../../logic/bindings-view';
 import { carrierChoice, carrierIndexOf, carrierOptions, EMS_REMARK_FORMAT, showsPassword, showsRemark, type CarrierOption } from '../../logic/carriers';
-import { buildAccountUnbindEvent, buildBindAccountEvent, buildUpdatePrinterEvent, isAccountAction, isUnbind, type Action } from '../../logic/forms';
 import {
-  ACCEPTED_NEXT_STEPS,
-  ACCEPTING_VIEW,
+  buildAccountUnbindEvent,
+  buildBindAccountEvent,
+  buildRenameEvent,
+  buildRevokeEvent,
+  buildUpdatePrinterEvent,
+  isAccountAction,
+  isUnbind,
+  type Action,
+} from '../../logic/forms';
+import {
+  acceptingView,
   acceptInviteEvent,
   acceptViewFor,
+  buildMintEvent,
   DECLINED_TEXT,
   DECLINED_VIEW,
-  INVITE_LIFETIME_TEXT,
-  INVITE_MINT_BUDGET_MS,
-  INVITE_OFFER,
+  EMPTY_INVITE_FORM,
+  INVALID_CARD_VIEW,
+  INVITE_FORM_TEXT,
   inviteShareCard,
-  MINT_INVITE_EVENT,
-  mintedInviteNote,
+  isInviteToken,
   mintedInviteOf,
+  mintedView,
   mintFailurePanel,
-  OFFER_VIEW,
   PLAIN_SHARE_CARD,
+  PREVIEWING_VIEW,
+  previewInviteEvent,
+  previewViewFor,
+  SHARED_LINES,
+  TTL_CHOICES,
+  USES_CHOICES,
   type AcceptView,
+  type MintedView,
   type ShareCard,
+  type UsesChoice,
 } from '../../logic/invites';
-import { describeProblem, resultPanelFor, type ResultView } from '../../logic/outcome';
+import { describeProblem, resultPanelFor, resultView, type ResultView } from '../../logic/outcome';
 import type { FormProblem } from '../../logic/validation';
+import { BINDINGS_PARTS, type CarrierItem } from '../../shared/bindings';
 import { INVITE_QUERY_KEY } from '../../shared/printer-invites';
-import type { CarrierItem } from '../../shared/bindings';
 import { callLogisticsFunction, type Envelope } from '../../services/cloud-functions';
 
 const FORM_ACTIONS: readonly Action[] = ['bindPrinter', 'bindSelf', 'bindAccount'];
@@ -65,6 +87,8 @@ interface RowTarget {
   openid?: string;
   deliveryId?: string;
   bizId?: string;
+  inviteId?: string;
+  name?: string;
 }
 
 function isFormAction(value: unknown): value is Action {
@@ -91,10 +115,11 @@ function pickerRows(carriers: readonly CarrierItem[] | undefined): readonly Carr
 }
 
 /**
- * The invite a page was opened with, per page instance: kept off page data (which DevTools shows
- * and which renders), never logged, forgotten on 不用了.
+ * The invite a page was opened with, and the one an admin minted and may share, per page
+ * instance: kept off page data (which DevTools shows and which renders), never logged.
  */
 const openedInvites = new WeakMap<object, string>();
+const mintedInvites = new WeakMap<object, { token: string; name: string }>();
 
 function storedPrinterNames(): Record<string, string> {
   try {
@@ -104,22 +129,46 @@ function storedPrinterNames(): Record<string, string> {
   }
 }
 
+/** The names kept on this phone from now on: only those still to offer (none: the key goes). */
+function keepPrinterNames(names: Readonly<Record<string, string>>): void {
+  try {
+    if (Object.keys(names).length === 0) wx.removeStorageSync(PRINTER_NAMES_STORAGE_KEY);
+    else wx.setStorageSync(PRINTER_NAMES_STORAGE_KEY, names);
+  } catch {
+    // Only a lost convenience: the names may be offered once more.
+  }
+}
+
 Component({
   data: {
     /** manage: the admin's view; invite: the acceptance view of a page opened from an invite card. */
     mode: 'manage' as 'manage' | 'invite',
-    accept: OFFER_VIEW as AcceptView,
-    inviteOffer: INVITE_OFFER,
+    accept: PREVIEWING_VIEW as AcceptView,
+    /** The accepter's own name (filled with the invite's). */
+    accepterName: '',
     declinedText: DECLINED_TEXT,
-    acceptedNextSteps: ACCEPTED_NEXT_STEPS,
-    inviteLifetimeText: INVITE_LIFETIME_TEXT,
-    /** From the share until the mint answered (or its budget ran out). */
+    inviteFormText: INVITE_FORM_TEXT,
+    inviteForm: { ...EMPTY_INVITE_FORM },
+    ttlOptions: TTL_CHOICES.map((choice) => ({ label: choice.label })),
+    ttlLabel: TTL_CHOICES[EMPTY_INVITE_FORM.ttlIndex]!.label,
+    usesChoices: USES_CHOICES,
+    /** From 生成 until the mint answered. */
     inviteMinting: false,
-    /** What the last mint came to, beside the button. */
+    /** Why the last 生成 gave nothing to share. */
     inviteNote: null as ResultView | null,
+    /** The minted invite waiting for 发给 TA (its token is in mintedInvites, never here). */
+    minted: null as MintedView | null,
+    sharedLines: SHARED_LINES,
     view: LOADING_VIEW as BindingsView,
     loadingBindings: false,
+    /** The names kept on this phone before the roster, offered for saving once. */
+    localNames: [] as LocalNameOffer[],
+    /** The bind-by-openid form, folded under 高级. */
+    advancedOpen: false,
     printer: { openid: '' },
+    /** The printer row being renamed (its openid, '' when none) and the name typed. */
+    renaming: '',
+    renameValue: '',
     /** The carriers the picker lists (WeChat's, once getBindings answered them). */
     carrierList: undefined as CarrierItem[] | undefined,
     carrierOptions: pickerRows(undefined).map((option) => ({ label: option.label })),
@@ -135,6 +184,8 @@ Component({
     busyAction: '' as Action | '',
     busyText: BUSY_TEXT,
     result: null as ResultView | null,
+    /** Which panel shows its code and errCode (详情): '', result, inviteNote, accept. */
+    detailsShown: '',
     /** The event field the last problem was about, to mark it on the form. */
     invalidField: '',
     lastAction: '' as Action | '',
@@ -146,43 +197,128 @@ Component({
       // The management view loads on show (which follows load), so it is fresh whenever the page is opened.
       const invite = query?.[INVITE_QUERY_KEY];
       if (typeof invite !== 'string') return;
-      openedInvites.set(this, invite);
-      this.setData({ mode: 'invite', accept: OFFER_VIEW });
+      this.setData({ mode: 'invite', accept: PREVIEWING_VIEW });
       // The card's path holds the token: no forwarding from here (the share handler answers a plain card anyway).
       wx.hideShareMenu({ fail: () => undefined });
       wx.setNavigationBarTitle({ title: '面单打印员邀请', fail: () => undefined });
+      if (!isInviteToken(invite)) {
+        this.setData({ accept: INVALID_CARD_VIEW });
+        return;
+      }
+      openedInvites.set(this, invite);
+      void this.previewInvite();
     },
 
     onShow() {
       if (this.data.mode === 'manage') void this.loadBindings();
     },
 
-    /**
-     * The 邀请打印员 button's share carries an invite minted now; the menu's never does. WeChat
-     * shares the fields returned here if `promise` has not resolved within 3 s; it always
-     * resolves sooner (INVITE_MINT_BUDGET_MS), so the page knows which card went out.
-     */
-    onShareAppMessage(options: WechatMiniprogram.Page.IShareAppMessageOption): ShareCard | (ShareCard & { promise: Promise<ShareCard> }) {
-      if (this.data.mode !== 'manage' || options.from !== 'button') return PLAIN_SHARE_CARD;
-      return { ...PLAIN_SHARE_CARD, promise: this.mintInviteCard() };
+    /** Closing the page: an invite minted and never shared is revoked (nobody got it). */
+    onUnload() {
+      const minted = this.data.minted;
+      if (minted !== null && !minted.shared) {
+        const built = buildRevokeEvent(minted.inviteId);
+        if (built.ok) void callLogisticsFunction('updatePrinter', built.event);
+      }
+      mintedInvites.delete(this);
     },
 
-    /** Mints an invite and answers the card for it, or the plain card when that fails; never rejects. */
-    async mintInviteCard(): Promise<ShareCard> {
-      this.setData({ inviteMinting: true, inviteNote: null });
-      const envelope = await callLogisticsFunction('updatePrinter', MINT_INVITE_EVENT, { timeoutMs: INVITE_MINT_BUDGET_MS });
-      const minted = mintedInviteOf(envelope);
-      this.setData({ inviteMinting: false, inviteNote: minted ? mintedInviteNote(minted, Date.now()) : mintFailurePanel(envelope) });
-      return minted ? inviteShareCard(minted.invite) : PLAIN_SHARE_CARD;
+    /** 发给 TA (open-type="share") shares the invite minted by 生成, at once; every other share is a plain card. */
+    onShareAppMessage(options: WechatMiniprogram.Page.IShareAppMessageOption): ShareCard {
+      const minted = mintedInvites.get(this);
+      if (this.data.mode !== 'manage' || options.from !== 'button' || minted === undefined || this.data.minted === null) return PLAIN_SHARE_CARD;
+      this.setData({ 'minted.shared': true });
+      return inviteShareCard(minted.token, minted.name);
+    },
+
+    onInviteNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ 'inviteForm.name': e.detail.value });
+    },
+
+    onInviteTtlChange(e: WechatMiniprogram.PickerChange) {
+      const index = Number(e.detail.value);
+      const choice = TTL_CHOICES[index];
+      if (choice !== undefined) this.setData({ 'inviteForm.ttlIndex': index, ttlLabel: choice.label });
+    },
+
+    onInviteUses(e: WechatMiniprogram.TouchEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { uses?: string }>) {
+      const uses = e.currentTarget.dataset.uses;
+      if (uses === 'once' || uses === 'many') this.setData({ 'inviteForm.uses': uses as UsesChoice });
+    },
+
+    /** 生成: mints the invite the form describes; 发给 TA shares it afterwards. */
+    async onMintInvite() {
+      if (this.data.busy) return;
+      const built = buildMintEvent(this.data.inviteForm);
+      if (!built.ok) {
+        this.setData({ inviteNote: describeProblem(built.problem), detailsShown: '' });
+        return;
+      }
+      this.setData({ busy: true, inviteMinting: true, inviteNote: null, detailsShown: '' });
+      let envelope: Envelope;
+      try {
+        envelope = await callLogisticsFunction('updatePrinter', built.event);
+        const minted = mintedInviteOf(envelope);
+        const name = built.event.name ?? '';
+        if (minted === undefined) {
+          this.setData({ inviteNote: mintFailurePanel(envelope, this.data.view.adminPerGetBindings) });
+        } else {
+          mintedInvites.set(this, { token: minted.invite, name });
+          this.setData({ minted: mintedView(minted, name, Date.now()), inviteForm: { ...EMPTY_INVITE_FORM }, ttlLabel: TTL_CHOICES[EMPTY_INVITE_FORM.ttlIndex]!.label });
+        }
+      } finally {
+        this.setData({ busy: false, inviteMinting: false });
+      }
+      // The open invites list shows the new one.
+      await this.loadBindings();
+    },
+
+    /** 不发了: the invite just minted is revoked, nobody got it. */
+    onDropInvite() {
+      const minted = this.data.minted;
+      if (minted === null || this.data.busy) return;
+      mintedInvites.delete(this);
+      this.setData({ minted: null });
+      void this.submit('revokeInvite', { inviteId: minted.inviteId, name: minted.name }, { confirm: false });
+    },
+
+    /** 再邀请一位: back to the form after a share. */
+    onInviteAnother() {
+      mintedInvites.delete(this);
+      this.setData({ minted: null });
+    },
+
+    /** Asks who invited and for whom, before anything binds; never rejects. */
+    async previewInvite() {
+      const invite = openedInvites.get(this);
+      if (invite === undefined) return;
+      this.setData({ accept: PREVIEWING_VIEW, detailsShown: '' });
+      const envelope = await callLogisticsFunction('updatePrinter', previewInviteEvent(invite));
+      const { view, name } = previewViewFor(envelope);
+      this.setData({ accept: view, accepterName: name });
+    },
+
+    onPreviewAgain() {
+      if (this.data.accept.stage === 'previewFailed') void this.previewInvite();
+    },
+
+    onAccepterNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ accepterName: e.detail.value });
     },
 
     /** 接受 (and 再试一次 after an answer that may be retried): binds the person tapping. */
     async onAcceptInvite() {
       const invite = openedInvites.get(this);
-      if (invite === undefined || !this.data.accept.canAccept) return;
-      this.setData({ accept: ACCEPTING_VIEW });
-      const envelope = await callLogisticsFunction('updatePrinter', acceptInviteEvent(invite));
-      this.setData({ accept: acceptViewFor(envelope) });
+      const before = this.data.accept;
+      if (invite === undefined || !before.canAccept) return;
+      const built = acceptInviteEvent(invite, this.data.accepterName);
+      if (!built.ok) {
+        this.setData({ accept: { ...before, outcome: describeProblem(built.problem) } });
+        return;
+      }
+      this.setData({ accept: acceptingView(before), detailsShown: '' });
+      const envelope = await callLogisticsFunction('updatePrinter', built.event);
+      this.setData({ accept: acceptViewFor(envelope, before) });
     },
 
     /** 不用了: nothing is sent; the invite is forgotten (the card still opens it again). */
@@ -190,6 +326,12 @@ Component({
       if (this.data.accept.stage === 'accepting') return;
       openedInvites.delete(this);
       this.setData({ accept: DECLINED_VIEW });
+    },
+
+    /** 详情: a panel's code and errCode, for a person reporting a problem. */
+    onToggleDetails(e: WechatMiniprogram.TouchEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { panel?: string }>) {
+      const panel = e.currentTarget.dataset.panel ?? '';
+      this.setData({ detailsShown: this.data.detailsShown === panel ? '' : panel });
     },
 
     async onPullDownRefresh() {
@@ -206,10 +348,10 @@ Component({
     async loadBindings(): Promise<void> {
       const seq = ++loadSeq;
       this.setData({ loadingBindings: true });
-      const envelope = await callLogisticsFunction('getBindings', {});
+      const envelope = await callLogisticsFunction('getBindings', { parts: [...BINDINGS_PARTS] });
       if (seq !== loadSeq) return;
-      const view = bindingsViewFor(envelope, storedPrinterNames());
-      this.setData({ view, loadingBindings: false, ...this.pickerData(view.carriers) });
+      const view = bindingsViewFor(envelope);
+      this.setData({ view, loadingBindings: false, localNames: localNamesToOffer(view, storedPrinterNames()), ...this.pickerData(view.carriers) });
     },
 
     onReload() {
@@ -244,21 +386,68 @@ Component({
       this.setData({ 'printer.openid': e.detail.value, ...this.clearedMark('openid') });
     },
 
-    /** A name for a printer row, kept only on this phone. */
-    onPrinterNameInput(e: WechatMiniprogram.Input<WechatMiniprogram.IAnyObject, { index?: number | string }>) {
-      const row = this.data.view.printers.rows[Number(e.currentTarget.dataset.index)];
-      if (row === undefined) return;
-      const names = storedPrinterNames();
-      const name = e.detail.value.trim();
-      if (name === '') delete names[row.openid];
-      else names[row.openid] = name;
+    onToggleAdvanced() {
+      this.setData({ advancedOpen: !this.data.advancedOpen });
+    },
+
+    /** 改名 on a printer row: an input in the row, filled with the shared name. */
+    onRenamePrinterRow(e: RowEvent) {
+      const row: PrinterRow | undefined = this.data.view.printers.rows[rowIndex(e)];
+      if (row !== undefined && !this.data.busy) this.setData({ renaming: row.openid, renameValue: row.name });
+    },
+
+    onRenameInput(e: WechatMiniprogram.Input) {
+      this.setData({ renameValue: e.detail.value });
+    },
+
+    onSaveRename() {
+      if (this.data.renaming !== '') void this.submit('renamePrinter', { openid: this.data.renaming, name: this.data.renameValue });
+    },
+
+    onCancelRename() {
+      this.setData({ renaming: '', renameValue: '' });
+    },
+
+    /**
+     * 保存 on the names kept on this phone before the roster: one rename each, in turn. Those saved
+     * (or that cannot be saved: the rules refuse them) leave the phone; a failed one stays, to offer again.
+     */
+    async onSaveLocalNames() {
+      const offers = this.data.localNames;
+      if (this.data.busy || offers.length === 0) return;
+      this.setData({ busy: true, busyAction: 'renamePrinter', result: null, detailsShown: '' });
+      const kept: Record<string, string> = {};
+      let saved = 0;
+      let failure: Envelope | undefined;
       try {
-        wx.setStorageSync(PRINTER_NAMES_STORAGE_KEY, names);
-      } catch {
-        // Only a lost convenience: the name shows until the page reloads.
+        for (const offer of offers) {
+          const built = buildRenameEvent(offer.openid, offer.name);
+          if (!built.ok) continue;
+          const envelope = await callLogisticsFunction('updatePrinter', built.event);
+          if (envelope.ok) saved += 1;
+          else {
+            kept[offer.openid] = offer.name;
+            failure = failure ?? envelope;
+          }
+        }
+      } finally {
+        keepPrinterNames(kept);
+        this.setData({ busy: false, busyAction: '', localNames: [] });
       }
-      const rows = this.data.view.printers.rows.map((printer) => (printer.openid === row.openid ? { ...printer, name } : printer));
-      this.setData({ 'view.printers.rows': rows });
+      const notSaved = Object.keys(kept).length;
+      this.setData({
+        result:
+          failure === undefined
+            ? resultView('success', `已保存 ${saved} 个名字`, '这些名字现在保存在云端，每位管理员在哪台手机上都能看到。', '', false, '')
+            : resultView('error', `${notSaved} 个名字没有保存`, failure.message, `已保存 ${saved} 个。没保存的名字还留在这台手机上，下次打开页面会再问你。`, false, `${failure.code} · errCode ${failure.errCode}`),
+      });
+      await this.loadBindings();
+    },
+
+    /** 不用了 on the names kept on this phone: they leave the phone and are not offered again. */
+    onSkipLocalNames() {
+      keepPrinterNames({});
+      this.setData({ localNames: [] });
     },
 
     onAccountInput(e: WechatMiniprogram.Input<WechatMiniprogram.IAnyObject, { field?: string }>) {
@@ -299,6 +488,11 @@ Component({
     onUnbindPrinterRow(e: RowEvent) {
       const row: PrinterRow | undefined = this.data.view.printers.rows[rowIndex(e)];
       if (row !== undefined) void this.submit('unbindPrinter', { openid: row.openid });
+    },
+
+    onRevokeInviteRow(e: RowEvent) {
+      const row: InviteRow | undefined = this.data.view.invites.rows[rowIndex(e)];
+      if (row !== undefined) void this.submit('revokeInvite', { inviteId: row.inviteId });
     },
 
     onUnbindAccountRow(e: RowEvent) {
@@ -342,10 +536,10 @@ Component({
       if (action !== '') void this.submit(action, this.data.lastTarget);
     },
 
-    async submit(action: Action, target: RowTarget | null): Promise<void> {
+    async submit(action: Action, target: RowTarget | null, options: { confirm?: boolean } = {}): Promise<void> {
       if (this.data.busy) return;
       // Taken at once, before any await, so a second tap in the same moment finds the page busy.
-      this.setData({ busy: true, busyAction: action, lastAction: action, lastTarget: target });
+      this.setData({ busy: true, busyAction: action, lastAction: action, lastTarget: target, detailsShown: '' });
       let answered = false;
       try {
         const built = this.buildRequest(action, target);
@@ -353,7 +547,7 @@ Component({
           this.setData({ result: describeProblem(built.problem), invalidField: built.problem.field });
           return;
         }
-        if (isUnbind(action) && !(await this.confirmUnbind(action, target))) return;
+        if (isUnbind(action) && options.confirm !== false && !(await this.confirmUnbind(action, target))) return;
         this.setData({ result: null, invalidField: '' });
         const envelope: Envelope = await built.send();
         this.showOutcome(envelope, action, built.passwordSent);
@@ -377,6 +571,12 @@ Component({
         const event = built.event;
         return { ok: true, passwordSent: event.password !== undefined, send: () => callLogisticsFunction('bindAccount', event) };
       }
+      if (action === 'renamePrinter' || action === 'revokeInvite') {
+        const built = action === 'renamePrinter' ? buildRenameEvent(target?.openid ?? '', target?.name ?? '') : buildRevokeEvent(target?.inviteId ?? '');
+        if (!built.ok) return built;
+        const event = built.event;
+        return { ok: true, passwordSent: false, send: () => callLogisticsFunction('updatePrinter', event) };
+      }
       const printerAction = action as 'bindPrinter' | 'unbindPrinter' | 'bindSelf';
       const built = buildUpdatePrinterEvent(printerAction, action === 'unbindPrinter' ? { openid: target?.openid ?? '' } : this.data.printer);
       if (!built.ok) return built;
@@ -386,7 +586,10 @@ Component({
 
     async confirmUnbind(action: Action, target: RowTarget | null): Promise<boolean> {
       let content: string;
-      if (action === 'unbindPrinter') {
+      if (action === 'revokeInvite') {
+        const row = this.data.view.invites.rows.find((r) => r.inviteId === target?.inviteId);
+        content = `确定要撤销${row?.title ?? inviteTitle(target?.name)}吗？撤销后，还没接受的人不能再用这张卡片；已经接受的打印员不受影响。`;
+      } else if (action === 'unbindPrinter') {
         const openid = target?.openid ?? '';
         const name = this.data.view.printers.rows.find((row) => row.openid === openid)?.name ?? '';
         const who = name === '' ? openid : `${name}（${shortOpenid(openid)}）`;
@@ -399,9 +602,9 @@ Component({
       // that fails to show counts as "not confirmed".
       return new Promise<boolean>((resolve) => {
         wx.showModal({
-          title: action === 'unbindPrinter' ? '解绑打印员' : '解绑快递账号',
+          title: action === 'revokeInvite' ? '撤销邀请' : action === 'unbindPrinter' ? '解绑打印员' : '解绑快递账号',
           content,
-          confirmText: '解绑',
+          confirmText: action === 'revokeInvite' ? '撤销' : '解绑',
           confirmColor: '#e64340',
           cancelText: '取消',
           success: (answer) => resolve(answer.confirm === true),
@@ -415,6 +618,8 @@ Component({
       this.setData({
         result,
         invalidField: envelope.code === 'INVALID_PARAM' ? (envelope.field ?? '') : '',
+        // A rename that went through closes its row's input.
+        ...(action === 'renamePrinter' && envelope.ok ? { renaming: '', renameValue: '' } : {}),
         // The call is over: the password leaves page data whatever the outcome.
         'account.password': '',
       });

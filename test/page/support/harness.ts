@@ -23,7 +23,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import simulate = require('miniprogram-simulate');
 import type { Envelope } from '../../../core/envelope';
-import type { BindingsData, BoundAccount, CarrierItem, PartFailure } from '../../../miniprogram/shared/bindings';
+import type { BindingsData, BoundAccount, CarrierItem, HistoryEntry, InviteItem, PartFailure, PrinterPerson } from '../../../miniprogram/shared/bindings';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../../miniprogram');
 const PAGE_PATH = path.join(MINIPROGRAM_ROOT, 'pages/logistics/index');
@@ -131,13 +131,12 @@ export function envelope(code: string, overrides: Partial<Envelope> = {}): Envel
     READ_TIMEOUT: { errCode: -900202, message: '查询没有在时限内得到答复，请稍后刷新再试', retryable: true },
     MALFORMED_ANSWER: { errCode: -900301, message: '微信返回的数据格式无法识别，这部分暂时无法显示：请管理员查看云函数日志', retryable: false },
     INVALID_OPENID: { errCode: 40003, message: '这个 openid 不是本小程序的用户：请让打印员先打开一次小程序，再复制 TA 的 openid', retryable: false },
-    INVITES_NOT_CONFIGURED: {
-      errCode: -900106,
-      message: '打印员邀请尚未开启：请管理员在云函数 updatePrinter 的环境变量 LOGISTICS_INVITE_SECRET 中填写至少 32 个字符的随机密钥',
-      retryable: false,
-    },
     INVITE_INVALID: { errCode: -900107, message: '这个邀请无效（可能不完整或已被撤销）：请向管理员要一个新的邀请', retryable: false },
     INVITE_EXPIRED: { errCode: -900108, message: '这个邀请已过期：请向管理员要一个新的邀请', retryable: false },
+    INVITE_REVOKED: { errCode: -900109, message: '这个邀请已被管理员撤销：如需成为打印员，请向管理员要一个新的邀请', retryable: false },
+    INVITE_USED_UP: { errCode: -900110, message: '这个邀请已经被用完了：如需成为打印员，请向管理员要一个新的邀请', retryable: false },
+    INVITE_NOT_FOUND: { errCode: -900111, message: '没有找到这个邀请，可能已经过了保留期限：请刷新后再试', retryable: false },
+    DATABASE_REQUEST_FAILED: { errCode: -502001, message: '云数据库请求失败，请稍后再试', retryable: true },
     OUTCOME_UNKNOWN: {
       errCode: -900201,
       message: '请求已发出，但没有得到能确认结果的答复，结果未知：请稍后刷新确认，再次提交是安全的',
@@ -162,18 +161,41 @@ export function partFailure(code: string): PartFailure {
 
 /**
  * getBindings' envelope: the parts given (ok when not a failure), empty ok lists for the others,
- * the caller ME. Top-level is the first failing part's, as the function answers.
+ * the caller ME. Printers are openids, or people as the roster names them (`roster` its read's
+ * failure, when given). Top-level is the first failing WeChat part's, as the function answers.
  */
 export function bindingsEnvelope(parts: {
   accounts?: BoundAccount[] | PartFailure;
-  printers?: string[] | PartFailure;
+  printers?: Array<string | PrinterPerson> | PartFailure;
+  roster?: PartFailure;
   carriers?: CarrierItem[] | PartFailure;
+  invites?: InviteItem[] | PartFailure;
+  history?: HistoryEntry[] | PartFailure;
+  /** Lists cut by the function: the part's `total`. */
+  totals?: { accounts?: number; printers?: number; invites?: number };
   callerOpenid?: string;
 }): Envelope {
+  const cut = (total: number | undefined) => (total === undefined ? {} : { truncated: true as const, total });
+  const people = Array.isArray(parts.printers) ? parts.printers.map((p) => (typeof p === 'string' ? { openid: p } : p)) : [];
   const data: BindingsData = {
-    accounts: Array.isArray(parts.accounts) || parts.accounts === undefined ? { ok: true, list: parts.accounts ?? [] } : parts.accounts,
-    printers: Array.isArray(parts.printers) || parts.printers === undefined ? { ok: true, openids: parts.printers ?? [], tagidList: [], people: (parts.printers ?? []).map((openid) => ({ openid })), roster: { ok: true } } : parts.printers,
+    accounts: Array.isArray(parts.accounts) || parts.accounts === undefined ? { ok: true, list: parts.accounts ?? [], ...cut(parts.totals?.accounts) } : parts.accounts,
+    printers:
+      Array.isArray(parts.printers) || parts.printers === undefined
+        ? {
+            ok: true,
+            openids: people.map((p) => p.openid),
+            tagidList: [],
+            people: parts.roster === undefined ? people : people.map(({ openid }) => ({ openid })),
+            roster: parts.roster ?? { ok: true },
+            ...cut(parts.totals?.printers),
+          }
+        : parts.printers,
     carriers: Array.isArray(parts.carriers) || parts.carriers === undefined ? { ok: true, list: parts.carriers ?? [] } : parts.carriers,
+    invites:
+      Array.isArray(parts.invites) || parts.invites === undefined
+        ? { ok: true, list: parts.invites ?? [], total: parts.totals?.invites ?? (parts.invites ?? []).length, truncated: parts.totals?.invites !== undefined }
+        : parts.invites,
+    history: Array.isArray(parts.history) || parts.history === undefined ? { ok: true, list: parts.history ?? [] } : parts.history,
     callerOpenid: parts.callerOpenid ?? ME,
   };
   const failed = [data.accounts, data.printers, data.carriers].find((part): part is PartFailure => part !== undefined && !part.ok);
@@ -215,6 +237,8 @@ export interface Harness {
   show(): Promise<void>;
   /** A pull-down refresh, settled. */
   pullDown(): Promise<void>;
+  /** The page closed (onUnload), settled. */
+  unload(): Promise<void>;
   /** How often wx.hideShareMenu was called. */
   hideShareMenuCalls(): number;
   /** What wx.setClipboardData was given, in order. */
@@ -243,6 +267,9 @@ export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unkn
   wx.getStorageSync = jest.fn((key: string) => (storage.has(key) ? JSON.parse(JSON.stringify(storage.get(key))) : ''));
   wx.setStorageSync = jest.fn((key: string, value: unknown) => {
     storage.set(key, JSON.parse(JSON.stringify(value)));
+  });
+  wx.removeStorageSync = jest.fn((key: string) => {
+    storage.delete(key);
   });
   wx.stopPullDownRefresh = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
   const hideShareMenu = jest.fn((callbacks?: { success?: () => void }) => callbacks?.success?.());
@@ -289,6 +316,10 @@ export function renderPage(before?: (cloud: FakeCloud, storage: Map<string, unkn
     },
     async pullDown() {
       void (harness.page.instance as { onPullDownRefresh(): Promise<void> }).onPullDownRefresh();
+      await harness.settle();
+    },
+    async unload() {
+      (harness.page.instance as { onUnload(): void }).onUnload();
       await harness.settle();
     },
     hideShareMenuCalls: () => hideShareMenu.mock.calls.length,

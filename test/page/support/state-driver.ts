@@ -164,6 +164,14 @@ export async function renderState(state: PageState, root: string = SOURCE_ROOT):
       return { errMsg: 'cloud.callFunction:ok', result: canned.result };
     },
   };
+  const storage = new Map<string, unknown>(Object.entries(state.storage ?? {}));
+  wx.getStorageSync = (key: string) => (storage.has(key) ? JSON.parse(JSON.stringify(storage.get(key))) : '');
+  wx.setStorageSync = (key: string, value: unknown) => {
+    storage.set(key, JSON.parse(JSON.stringify(value)));
+  };
+  wx.removeStorageSync = (key: string) => {
+    storage.delete(key);
+  };
   wx.showModal = (options: { success?: (res: { confirm: boolean; cancel: boolean }) => void; complete?: () => void }) => {
     const confirm = state.confirm ?? true;
     setTimeout(() => {
