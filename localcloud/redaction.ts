@@ -18,7 +18,17 @@ export function redactDeep(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? REDACTED : redactDeep(inner)]));
 }
 
-/** `text` with every occurrence of each secret value replaced by ******. */
+/** Every non-empty string under a secret-named key in `value`, at any depth (what text must not show). */
+export function secretValuesIn(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => (SECRET_KEY.test(key) && typeof inner === 'string' && inner !== '' ? [inner] : secretValuesIn(inner)));
+}
+
+/**
+ * `text` with every occurrence of each secret value replaced by ******: as it is, and as it stands
+ * inside JSON text (where a quote or backslash in it is escaped).
+ */
 export function redactSecretValues(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  const forms = secrets.flatMap((secret) => [JSON.stringify(secret).slice(1, -1), secret]);
+  return forms.reduce((out, secret) => out.split(secret).join(REDACTED), text);
 }

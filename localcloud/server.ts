@@ -255,6 +255,8 @@ function renderGatewayOutcome(outcome: GatewayOutcome): HttpAnswer | undefined {
 type Refusal = { functionName: string; apiName: string; reason: string; status?: number };
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  // Before anything listens: a refused start leaves nothing running.
+  if (options.exportOnClose === true && options.stateDir === undefined) throw new Error('exportOnClose: true needs a stateDir');
   const functionsDir = options.functionsDir ?? DEFAULT_FUNCTIONS_DIR;
   const services = createServices({ ...options, functionsDir });
   const serviceList = Object.values(services);
@@ -416,7 +418,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     (filter.collection === undefined || request.collection === filter.collection);
   const exportState = (dir: string) => exportStateFolder(services, dir);
   const exportOnClose = options.exportOnClose === true ? options.stateDir : options.exportOnClose || undefined;
-  if (options.exportOnClose === true && options.stateDir === undefined) throw new Error('exportOnClose: true needs a stateDir');
   const openapi = services.openapi.controls;
 
   return {

@@ -1,13 +1,16 @@
 /**
- * What `npm start` and `npm run invoke` share: the demo cloud each run starts afresh (seeded from
- * localcloud/demo.ts, nothing kept from an earlier run), the demo's callers, the one way they keep
- * secrets out of what they print, and the one way they exit.
+ * What `npm start` and `npm run invoke` share: the demo cloud (seeded from localcloud/demo.ts, and
+ * from a state folder when `--seed` / `--state` names one, else afresh), the demo's callers, the
+ * one way they keep secrets out of what they print (the local cloud's redaction), and the one way
+ * they exit.
  */
 import { existsSync } from 'node:fs';
 import { DEMO_APPID, DEMO_CARRIER_ACCOUNTS, DEMO_KNOWN_USERS } from '../localcloud/demo';
 import type { WXContextCaller } from '../localcloud/invoke';
+import { redactSecretValues, secretValuesIn } from '../localcloud/redaction';
 import { startLocalCloud, type LocalCloud } from '../localcloud/server';
 
+/** What a run that names no state folder starts from. */
 export const FRESH_CLOUD_NOTE = 'a fresh local cloud with the demo accounts (nothing is kept from an earlier run)';
 
 /** Where a run's state comes from and goes to (localcloud/README.md, "Seed data in, state out"). */
@@ -39,21 +42,14 @@ export function clientCaller(openid: string): WXContextCaller {
   return { openid, appid: DEMO_APPID, source: 'wx_client' };
 }
 
-const SECRET_KEY = /passw(or)?d|secret/i;
-
 /**
  * Replaces, in any text, every value that sits under a password- or secret-like key anywhere in
- * `values` (events, variables) by ******, also where it stands JSON-escaped in JSON text: what
- * these scripts print passes through it.
+ * `values` (events, variables) by ******, as the local cloud redacts its own views: what these
+ * scripts print passes through it.
  */
 export function secretScrubber(...values: unknown[]): (text: string) => string {
-  const secretsIn = (value: unknown): string[] =>
-    typeof value !== 'object' || value === null
-      ? []
-      : Object.entries(value).flatMap(([key, inner]) => (SECRET_KEY.test(key) && typeof inner === 'string' && inner !== '' ? [inner] : secretsIn(inner)));
-  // Each as it is and as it stands inside JSON text (a quote or backslash in it is escaped there).
-  const secrets = values.flatMap(secretsIn).flatMap((secret) => [JSON.stringify(secret).slice(1, -1), secret]);
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('******'), text);
+  const secrets = values.flatMap(secretValuesIn);
+  return (text) => redactSecretValues(text, secrets);
 }
 
 /** A mistake in how the script was called: its message and the usage, exit code 2. */

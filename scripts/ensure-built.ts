@@ -37,7 +37,7 @@ function newestMtime(target: string): number {
 const BUILD_INPUTS = ['core', path.join('miniprogram', 'shared'), path.join('scripts', 'build.ts'), path.join('scripts', 'build'), 'package-lock.json'];
 
 /** What a default build writes into each function's folder: index.js and its deferred files. */
-const BUILT_FILES = ['index.js', EXTRAS_FILE, ...new Set(SDK_PATCHES.flatMap((patch) => Object.values(patch.parts ?? {}).map(partFile)))];
+export const BUILT_FILES = ['index.js', EXTRAS_FILE, ...new Set(SDK_PATCHES.flatMap((patch) => Object.values(patch.parts ?? {}).map(partFile)))];
 
 /** True when some built file (index.js, or a deferred file beside it) is missing or older than what it is built from. */
 export function buildIsStale(): boolean {

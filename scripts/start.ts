@@ -10,7 +10,8 @@
  * it could not run.
  *
  *   npm start [-- --seed DIR] [-- --export DIR]
- *   --seed DIR    start from the state folder DIR (over the demo accounts); DIR is only read
+ *   --seed DIR    start from the state folder DIR (over the demo accounts); DIR is only read, and
+ *                 refused (exit 2) if it already holds what the walkthrough binds
  *   --export DIR  write the local cloud's state to DIR at the end (e.g. for npm run invoke -- … --state DIR)
  */
 import { existsSync } from 'node:fs';
@@ -157,8 +158,46 @@ function stateFolders(argv: string[]): DemoStateFolders {
   return { ...(values.seed === undefined ? {} : { from: values.seed }), ...(values.export === undefined ? {} : { exportTo: values.export }) };
 }
 
+/** What the walkthrough binds ("deliveryId/bizId", openids): its expectations assume none is bound or under review yet. */
+function walkthroughBinds(): { accounts: Set<string>; printers: Set<string> } {
+  const accounts = new Set<string>();
+  const printers = new Set<string>();
+  for (const step of STEPS) {
+    const event = typeof step.event === 'function' ? step.event({}) : step.event;
+    if (step.fn === 'bindAccount' && event.type === 'bind' && (step.expect === 'OK' || step.expect === 'UNDER_REVIEW')) accounts.add(`${String(event.deliveryId)}/${String(event.bizId)}`);
+    const openid = typeof event.openid === 'string' ? event.openid : CALLERS[step.as].openid;
+    if (step.fn === 'updatePrinter' && event.updateType === 'bind' && step.expect === 'OK' && openid !== undefined) printers.add(openid);
+  }
+  return { accounts, printers };
+}
+
+/**
+ * Refuses a --seed folder that already holds what the walkthrough binds (one `--export` wrote, say):
+ * its steps would answer ALREADY_BOUND where they expect OK. Read from a cloud of its own, before
+ * anything runs, so a refused start writes nothing (no --export).
+ */
+async function refuseBoundSeed(from: string): Promise<void> {
+  const cloud = await startDemoCloud({ from });
+  const state = cloud.openapi.state();
+  await cloud.close();
+  const binds = walkthroughBinds();
+  const named = (refs: ReadonlyArray<{ deliveryId: string; bizId: string }>) => refs.map((ref) => `${ref.deliveryId}/${ref.bizId}`).filter((key) => binds.accounts.has(key));
+  const found = Object.entries({
+    'accounts bound': named(state.boundAccounts),
+    'accounts under review': named(state.pendingAccounts),
+    printers: state.printers.filter((openid) => binds.printers.has(openid)),
+  }).filter(([, items]) => items.length > 0);
+  if (found.length === 0) return;
+  throw new Error(
+    `--seed ${from}: the walkthrough binds what this state already has (${found.map(([what, items]) => `${what}: ${items.join(', ')}`).join('; ')}), ` +
+      `and its steps expect them unbound. For the walkthrough, run npm start without --seed; to go on from this state, ` +
+      `npm run invoke -- <function> '<event json>' --state ${from} (which writes its changes back to ${from}).`,
+  );
+}
+
 async function main(): Promise<number> {
   const folders = stateFolders(process.argv.slice(2));
+  if (folders.from !== undefined) await refuseBoundSeed(folders.from);
   await ensureBuilt();
   const cloud = await startDemoCloud(folders);
   const containers = new Map<string, WarmFunction>();

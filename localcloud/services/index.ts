@@ -1,6 +1,7 @@
 /**
  * The services behind the gateway, registered once each. A new service (storage, say) is a folder
- * beside these with a ServiceDefinition, one entry in SERVICES and its three types below.
+ * beside these with a ServiceDefinition, an entry in SERVICES, its three types below (outcome,
+ * seed, controls) and a line in createServices.
  */
 import * as path from 'node:path';
 import type { ServiceContext } from '../service';

@@ -263,6 +263,21 @@ describe('errors', () => {
     expect(error.errMsg).toMatch(/update: .*conflict/);
     expect(cloud.database.documents('items')![0]).toEqual(ITEMS[0]);
   });
+
+  test('a where().update the query engine refuses at its second match changes no match: all or nothing', async () => {
+    // The first match takes the push; on the second the engine fails (it walks o.k.z into a null in an array).
+    const docs = [
+      { _id: 'p1', o: { k: { z: [] } } },
+      { _id: 'p2', o: [null] },
+      { _id: 'p3', o: {} },
+    ];
+    cloud.database.seed('paths', docs);
+    const error = await thrown(fn, { on: 'paths', calls: [['where', {}], ['update', { data: { 'o.k.z': cmd(['push', [1]]) } }]] });
+    expect(error.errCode).toBe(-501007);
+    expect(error.errMsg).toMatch(/update: .*null/);
+    expect(cloud.database.documents('paths')).toEqual(docs);
+    expect(cloud.requests({ api: 'database.modifyDocument' }).map((request) => [request.outcome.kind, request.applied])).toEqual([['rejected', false]]);
+  });
 });
 
 describe('seeded documents with _openid', () => {

@@ -121,3 +121,21 @@ describe('the invoker', () => {
     expect(cold).toMatchObject({ status: 'refused' });
   });
 });
+
+describe('options', () => {
+  /** A port free a moment ago. */
+  async function freePort(): Promise<number> {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+
+  test('exportOnClose: true without a stateDir is refused before the cloud listens: nothing is left holding the port', async () => {
+    const port = await freePort();
+    await expect(startLocalCloud({ port, exportOnClose: true })).rejects.toThrow('exportOnClose: true needs a stateDir');
+    const cloud = await startLocalCloud({ port });
+    await cloud.close();
+  });
+});

@@ -121,3 +121,19 @@ test.concurrent('npm start --seed with a folder that does not exist: the problem
   expect(result.stderr).toContain('no such state folder');
   expect(result.stderr).toContain('usage: npm start');
 });
+
+test.concurrent('npm start --seed from a folder npm start --export wrote: what is already bound named, what to do instead, no step run, exit 2', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'wx-logistics-state-')), '.localcloud');
+  const exported = await run('start.ts', ['--export', dir]);
+  expect(exported.code).toBe(0);
+  const seeded = await run('start.ts', ['--seed', dir]);
+  expect(seeded.code).toBe(2);
+  // The walkthrough expects a cloud where none of what it binds is bound yet: it says which are, and does not start.
+  expect(seeded.stderr).toContain(`--seed ${dir}:`);
+  for (const bound of ['YUNDA/demo-yunda', 'EMS/demo-ems', DEMO_STAFF_OPENID]) expect(seeded.stderr).toContain(bound);
+  expect(seeded.stderr).toContain('npm start');
+  expect(seeded.stderr).toContain(`npm run invoke -- <function> '<event json>' --state ${dir}`);
+  expect(seeded.stdout).not.toContain('1. ');
+  expect(seeded.stdout).not.toContain('个步骤与预期不符');
+  expectNoPassword(seeded.stdout + seeded.stderr);
+});

@@ -145,20 +145,19 @@ export function createCollections(): Collections {
     update: (name, query, update, multi) => {
       const documents = existing(name);
       const matcher = compile(query);
-      let updated = 0;
+      // Every match's new version first, then all swapped in: an update refused at any match changes none.
+      const replacements = new Map<number, Document>();
       for (let index = 0; index < documents.length; index += 1) {
         const current = documents[index]!;
         if (!matcher.test(current)) continue;
         const next = copyDocument(current);
         const changed = asInvalid('update', () => applyUpdate(next, update as never, undefined, undefined, { cloneMode: 'deep' }));
         if (next._id !== current._id) throw new InvalidParam('update: _id cannot be changed');
-        if (changed.length > 0) {
-          documents[index] = next;
-          updated += 1;
-        }
+        if (changed.length > 0) replacements.set(index, next);
         if (!multi) break;
       }
-      return updated;
+      for (const [index, next] of replacements) documents[index] = next;
+      return replacements.size;
     },
     replace: (name, id, document) => {
       const documents = existing(name);

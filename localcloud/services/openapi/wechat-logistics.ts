@@ -1,6 +1,6 @@
 /**
- * The emulated WeChat server side of the logistics APIs (物流助手), as state and rules — not the
- * page's client of the same APIs (miniprogram/services/logistics.ts), following the docs pages
+ * The emulated WeChat server side of the logistics APIs (物流助手), as state and rules — not a
+ * client of them (the page reaches them through the cloud functions: miniprogram/services/cloud-functions.ts), following the docs pages
  * (../../../../shared/docs/logistics.updatePrinter.md, logistics.bindAccount.md, logistics.read-apis.md).
  * Params arrive, and answers leave, as the HTTPS API has them: snake_case keys.
  *
