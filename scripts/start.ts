@@ -163,7 +163,7 @@ function walkthroughBinds(): { accounts: Set<string>; printers: Set<string> } {
   const accounts = new Set<string>();
   const printers = new Set<string>();
   for (const step of STEPS) {
-    const event = typeof step.event === 'function' ? step.event({}) : step.event;
+    const event = typeof step.event === 'function' ? step.event({ invites: [] }) : step.event;
     if (step.fn === 'bindAccount' && event.type === 'bind' && (step.expect === 'OK' || step.expect === 'UNDER_REVIEW')) accounts.add(`${String(event.deliveryId)}/${String(event.bizId)}`);
     const openid = typeof event.openid === 'string' ? event.openid : CALLERS[step.as].openid;
     if (step.fn === 'updatePrinter' && event.updateType === 'bind' && step.expect === 'OK' && openid !== undefined) printers.add(openid);
