@@ -1,10 +1,12 @@
 /**
  * npm run dev in a real browser (puppeteer-core driving Debian's Chromium, as the screenshots do):
  * the console opened with its token (and refused without it, and under a foreign Host); a courier
- * account bound by tapping the page's form, its request seen in the console, the EMS review
- * approved there, the page pulled down to show 已绑定; an invite minted and shared, opened by the
- * staff member, accepted, and the new printer seen by the admin; a fault injected and the page's
- * message for it; a confirmation dialog; a document written in the data panel; the state exported,
+ * account bound by tapping the page's form, its openapi and database requests seen in the console,
+ * the EMS review approved there, the page pulled down to show 已绑定; an invite minted for someone
+ * (给谁, 生成) and shared (发给 TA), opened by the staff member, its preview read, accepted with a
+ * name, and that name seen by the admin on the new printer's row; a fault injected and the page's
+ * message for it; a confirmation dialog; a document written in the data panel, beside the
+ * functions' own records; the state exported,
  * reset to the seed, imported back, and a fresh run from the folder; a cross-origin POST and a cross-origin WebSocket from a page
  * of another origin refused. Everything is done with clicks and typing, as a developer would.
  *
@@ -16,6 +18,7 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describeErrCode } from '../../core/catalogue';
+import { COLLECTIONS } from '../../core/records/database';
 import { DEMO_ADMIN_OPENID, DEMO_STAFF_OPENID } from '../../localcloud/demo';
 import { underCi, whatIsMissing } from '../../scripts/browser/chromium';
 import { startDevCloud, type DevCloud } from '../../scripts/dev/cloud-access';
@@ -132,6 +135,9 @@ if (!runs) {
     return frame;
   }
 
+  /** The history entries the functions wrote (logistics_activity), each as the console shows it. */
+  const historyTexts = (collections: ReturnType<DevCloud['collections']>) => collections.find((c) => c.name === COLLECTIONS.history)?.documents.map((d) => d.text) ?? [];
+
   const consoleText = (selector: string) => page.evaluate((s: string) => document.querySelector(s)?.innerText ?? '', selector);
 
   /** Picks a picker row by its label, as a finger would: open the picker, tap the row. */
@@ -191,6 +197,11 @@ if (!runs) {
     await page.click('#tab-requests');
     await page.waitForFunction(() => document.querySelector('#request-log')?.textContent?.includes('logistics.bindAccount'), WAIT);
     expect(await consoleText('#request-log')).toContain('"biz_id":"demo-ems"');
+    // The function's database requests (its history entry) are shown live too, under the same call.
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('#request-log .call')).some((call: Any) => call.textContent.includes('logistics.bindAccount') && /database\.\w+/.test(call.textContent)),
+      WAIT,
+    );
 
     await page.click('#tab-wechat');
     await page.waitForSelector('#review-approve-0', WAIT);
@@ -221,28 +232,47 @@ if (!runs) {
     expect(shown).not.toContain('demo-yunda-password');
   }, SLOW_MS);
 
-  test('mint an invite, open the card as the staff member, accept, and the admin sees the new printer', async () => {
+  test('invite 仓库小王 with the form, share it, open the card as the staff member, accept with a name, and the admin sees that name', async () => {
     const admin = phone();
-    await admin.click('#invitePrinter');
+    await admin.type('#inviteName .dev-native', '仓库小王');
+    await admin.click('#mintInvite');
+    await admin.waitForFunction(() => document.querySelector('#inviteMinted')?.textContent?.includes('给 仓库小王 的邀请已生成'), WAIT);
+    await admin.click('#shareInvite');
     await admin.waitForSelector('#share-send', WAIT);
     const path = await admin.evaluate(() => document.querySelector('#share-path')?.textContent ?? '');
-    expect(path).toMatch(/^\/pages\/logistics\/index\?invite=[A-Za-z0-9_.~-]+/);
+    expect(path).toMatch(/^\/pages\/logistics\/index\?invite=[A-Za-z0-9_.~-]+$/);
     await admin.click('#share-send');
     await page.click('#tab-who');
     await page.waitForSelector('#card-open-0', WAIT);
     expect(await consoleText('#cards')).toContain(path);
+    expect(await consoleText('#cards')).toContain('仓库小王，邀请你成为面单打印员');
 
     await page.click('#caller-staff');
     await phoneShows('只有管理员', DEMO_STAFF_OPENID);
     await page.click('#card-open-0');
-    const staff = await phoneShows('接受', DEMO_STAFF_OPENID);
+    // The preview first: who invited, for whom, until when; the name field holds the invite's name.
+    const staff = await phoneShows('邀请你成为面单打印员', DEMO_STAFF_OPENID);
     await staff.waitForSelector('#acceptInvite', WAIT);
+    const offer = await staff.evaluate(() => document.querySelector('#inviteOffer')?.innerText ?? '');
+    expect(offer).toContain('这张邀请是给「仓库小王」的');
+    expect(offer).toMatch(/前有效/);
+    expect(await staff.evaluate(() => document.querySelector('#accepterName .dev-native')?.value)).toBe('仓库小王');
+    // The person puts in the name they go by; that is the name the admin sees.
+    await clear(staff, '#accepterName .dev-native');
+    await staff.type('#accepterName .dev-native', '小李');
     await staff.click('#acceptInvite');
-    await staff.waitForFunction(() => document.querySelector('#acceptResult')?.textContent?.includes('OK · errCode 0'), WAIT);
+    await staff.waitForFunction(() => document.querySelector('#acceptResult')?.textContent?.includes('你已成为面单打印员'), WAIT);
+    expect(cloud.calls().map((call) => call.event)).toContainEqual(expect.objectContaining({ updateType: 'bind', name: '小李' }));
 
     await page.click('#caller-admin');
     const back = await phoneShows('面单打印员', DEMO_ADMIN_OPENID);
-    await back.waitForFunction((tail: string) => document.querySelector('#printerList')?.textContent?.includes(tail), WAIT, DEMO_STAFF_OPENID.slice(-4));
+    await back.waitForFunction(() => document.querySelector('#printerList')?.textContent?.includes('小李'), WAIT);
+    const row = await back.evaluate(() =>
+      Array.from(document.querySelectorAll('#printerList [id^="printer-"]'))
+        .map((r: Any) => r.innerText as string)
+        .find((t) => t.includes('小李')),
+    );
+    expect(row).toContain(DEMO_STAFF_OPENID.slice(-4));
     expect(cloud.state().printers).toContain(DEMO_STAFF_OPENID);
   }, SLOW_MS);
 
@@ -280,7 +310,11 @@ if (!runs) {
     await page.waitForFunction(() => document.querySelector('[data-collection="notes"]') !== null, WAIT);
     expect(await page.evaluate(() => document.querySelector('#collections b'))).toBeNull();
     expect(await page.evaluate(() => document.querySelector('[data-collection="notes"] textarea')?.value ?? '')).toContain('<b>不是标签</b>');
-    expect(cloud.collections()).toEqual([{ name: 'notes', documents: [{ id: 'n1', text: expect.stringContaining('"$date": "2024-05-01T08:00:00Z"') }] }]);
+    const collections = cloud.collections();
+    expect(collections.find((c) => c.name === 'notes')).toEqual({ name: 'notes', documents: [{ id: 'n1', text: expect.stringContaining('"$date": "2024-05-01T08:00:00Z"') }] });
+    // Beside it, the functions' own records: the history of the binds made above.
+    expect(historyTexts(collections)).toEqual(expect.arrayContaining([expect.stringMatching(/"action": "account\.bind"[\s\S]*"bizId": "demo-ems"/)]));
+    expect(await page.evaluate((name: string) => document.querySelector(`[data-collection="${name}"]`) !== null, COLLECTIONS.history)).toBe(true);
   }, SLOW_MS);
 
   test('export the state, reset to the seed, import it back; a fresh run from the folder has it too', async () => {
@@ -288,6 +322,8 @@ if (!runs) {
     await page.type('#state-folder', 'session1');
     await page.click('#state-export');
     await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.startsWith('已导出'), WAIT);
+    // The new folder redraws the state panel (a new 重置 button): wait for that redraw before tapping.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#state-folders option')).some((o: Any) => o.value === 'session1'), WAIT);
 
     await page.click('#state-reset');
     await phoneShows('还没有绑定快递账号', DEMO_ADMIN_OPENID);
@@ -299,13 +335,16 @@ if (!runs) {
     await page.click('#state-import');
     const frame = await phoneShows('客户编码 demo-ems', DEMO_ADMIN_OPENID);
     expect(await frame.evaluate(() => document.querySelector('#badge-0')?.textContent)).toBe('已绑定');
-    expect(cloud.collections().map((c) => c.name)).toEqual(['notes']);
+    expect(cloud.collections().find((c) => c.name === 'notes')?.documents.map((d) => d.id)).toEqual(['n1']);
+    expect(historyTexts(cloud.collections())).toEqual(expect.arrayContaining([expect.stringContaining('"action": "accept"')]));
 
     const fresh = await startDevCloud({ stateDir: path.join(folders, 'session1'), foldersDir: folders });
     try {
       expect(fresh.state().accounts.map((a) => `${a.deliveryId}/${a.bizId}/${String(a.statusCode)}`)).toEqual(expect.arrayContaining(['EMS/demo-ems/0', 'YUNDA/demo-yunda/0']));
       expect(fresh.state().printers).toContain(DEMO_STAFF_OPENID);
-      expect(fresh.collections().map((c) => c.name)).toEqual(['notes']);
+      expect(fresh.collections().find((c) => c.name === 'notes')?.documents.map((d) => d.id)).toEqual(['n1']);
+      expect(historyTexts(fresh.collections())).toEqual(expect.arrayContaining([expect.stringContaining('"action": "accept"')]));
+      expect(fresh.collections().find((c) => c.name === COLLECTIONS.roster)?.documents.map((d) => d.id)).toContain(DEMO_STAFF_OPENID);
     } finally {
       await fresh.close();
     }
