@@ -6,7 +6,7 @@
  *
  * Never throws and never rejects: every outcome, our own bugs included, is an envelope.
  */
-import { auditLine } from './audit';
+import { auditLine, type AuditRecord } from './audit';
 import { authorise, callerFromWXContext, readAccessPolicy, type CallerIdentity, type WXContextFields } from './authorisation';
 import { callWithRetries, type EngineDeps } from './call-engine';
 import { refusalEnvelope, type Envelope } from './envelope';
@@ -24,17 +24,9 @@ export interface RunnerDeps<CallParams> extends EngineDeps<CallParams> {
   log(line: string): void;
 }
 
-/** What came of a run: the envelope and what the audit line says of it. */
-interface RunResult {
+/** What came of a run: the envelope and what the audit line says of it (action and target once the event was valid). */
+interface RunResult extends Omit<AuditRecord, 'fn'> {
   envelope: Envelope;
-  caller: CallerIdentity;
-  /** Once the event was valid: its action and target. */
-  action?: string;
-  target?: Record<string, string | readonly string[]>;
-  attempts: number;
-  recorded?: boolean;
-  collectionCreated?: readonly string[];
-  useGivenBack?: boolean;
 }
 
 /** A thrown value's name, if it is a plain identifier (a message or a made-up name could quote the event). */

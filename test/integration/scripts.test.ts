@@ -3,7 +3,7 @@
  * what they print, their exit codes, and that the demo passwords never show.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEMO_CARRIER_ACCOUNTS, DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
@@ -28,6 +28,17 @@ function expectNoPassword(text: string): void {
 }
 
 beforeAll(() => ensureBuilt());
+
+/** A state folder's parent, made for one test and removed after them all. */
+const madeDirs: string[] = [];
+function stateFolder(): string {
+  const parent = mkdtempSync(path.join(tmpdir(), 'wx-logistics-state-'));
+  madeDirs.push(parent);
+  return path.join(parent, '.localcloud');
+}
+afterAll(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 test.concurrent('npm run invoke: binds with the demo admin, prints the envelope as JSON, exit 0', async () => {
   const password = DEMO_CARRIER_ACCOUNTS.find((account) => account.deliveryId === 'YUNDA')!.password!;
@@ -98,7 +109,7 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
 });
 
 test.concurrent('npm run invoke --state DIR: two invokes form one session; the folder is the state as the local cloud exports it', async () => {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'wx-logistics-state-')), '.localcloud');
+  const dir = stateFolder();
   const password = DEMO_CARRIER_ACCOUNTS.find((account) => account.deliveryId === 'ZTO')!.password!;
   const bind = await run('invoke.ts', ['bindAccount', JSON.stringify({ type: 'bind', deliveryId: 'ZTO', bizId: 'demo-zto', password }), '--state', dir]);
   expect(bind.code).toBe(0);
@@ -123,7 +134,7 @@ test.concurrent('npm start --seed with a folder that does not exist: the problem
 });
 
 test.concurrent('npm start --seed from a folder npm start --export wrote: what is already bound named, what to do instead, no step run, exit 2', async () => {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'wx-logistics-state-')), '.localcloud');
+  const dir = stateFolder();
   const exported = await run('start.ts', ['--export', dir]);
   expect(exported.code).toBe(0);
   const seeded = await run('start.ts', ['--seed', dir]);
