@@ -251,6 +251,20 @@ function renderGatewayOutcome(outcome: GatewayOutcome): HttpAnswer | undefined {
   }
 }
 
+/** Listens on 127.0.0.1 only (port 0: a free one) and answers the port; a listen error rejects. */
+export async function listenOnLoopback(server: http.Server, port: number, what: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`${what} has no TCP address`);
+  return address.port;
+}
+
 /** A request the gateway could not hand to any service, and why. */
 type Refusal = { functionName: string; apiName: string; reason: string; status?: number };
 
@@ -400,17 +414,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('local cloud has no TCP address');
-  const url = `http://127.0.0.1:${address.port}`;
-  ownHost = `127.0.0.1:${address.port}`;
+  const port = await listenOnLoopback(server, options.port ?? 0, 'local cloud');
+  const url = `http://127.0.0.1:${port}`;
+  ownHost = `127.0.0.1:${port}`;
 
   const matches = (request: CloudRequest, filter: RequestFilter) =>
     (filter.functionName === undefined || request.functionName === filter.functionName) &&
@@ -422,7 +428,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   return {
     url,
-    port: address.port,
+    port,
     functionUrl: (functionName) => `${url}${pathPrefix}/fn/${encodeURIComponent(functionName)}`,
     faults,
     requests: (filter = {}) =>

@@ -20,6 +20,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenOnLoopback } from '../../localcloud/server';
 import { DevCloudError, type AccountRef, type DevCloud, type DevEvent, type FaultRequest, type FaultSpec } from './cloud-access';
 import { browserCss, browserScript, builtinsCss, miniprogramScript, pageInfo, simulateScript, wxssScript } from './page-assets';
 import { CALLERS } from './callers';
@@ -337,16 +338,7 @@ export async function startDevServer(options: { cloud: DevCloud; port?: number; 
     for (const client of clients) client.send(message);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the dev server has no TCP address');
-  port = address.port;
+  port = await listenOnLoopback(server, options.port ?? 0, 'the dev server');
 
   return {
     port,
