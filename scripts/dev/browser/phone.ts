@@ -166,7 +166,24 @@ function storageKey(key: string): string {
   return `phone:${openid}:${key}`;
 }
 
+/** Calls in flight, on the body as data-calling: a test (or a developer in DevTools) sees when the phone is idle. */
+let calling = 0;
+function countCalls(by: number): void {
+  calling += by;
+  document.body.dataset.calling = String(calling);
+}
+countCalls(0);
+
 async function callFunction(options: { name: string; data?: unknown }): Promise<{ errMsg: string; result: unknown; requestID: string }> {
+  countCalls(1);
+  try {
+    return await callFunctionOnce(options);
+  } finally {
+    countCalls(-1);
+  }
+}
+
+async function callFunctionOnce(options: { name: string; data?: unknown }): Promise<{ errMsg: string; result: unknown; requestID: string }> {
   let answer: { ok: boolean; errMsg: string; errCode?: number; result?: unknown };
   try {
     const response = await fetch('/api/call', {
