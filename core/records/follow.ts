@@ -55,12 +55,11 @@ export function withRecorded(envelope: Envelope, recorded: boolean, more: Record
 }
 
 /**
- * An outcome whose records were written: `writes` one after the other (the roster, then the
- * history), so a run's requests go out in one order whatever the database's timing.
+ * An outcome whose records were written: `writes` (the roster, the history) go out together, as
+ * neither depends on the other, so the caller waits one database round trip instead of two.
  */
 export async function followedBy(outcome: OperationOutcome, writes: ReadonlyArray<() => Promise<boolean>>, more: Record<string, unknown> = {}): Promise<OperationOutcome> {
-  let recorded = true;
-  for (const write of writes) recorded = (await write()) && recorded;
+  const recorded = (await Promise.all(writes.map((write) => write()))).every(Boolean);
   return { ...outcome, envelope: withRecorded(outcome.envelope, recorded, more), recorded };
 }
 

@@ -204,6 +204,19 @@ describe('every database fault: the writes stay ok with recorded: false, the rea
     ['applied, answer lost', { kind: 'http', status: 500, applied: true }],
   ] as const;
 
+  test('a bind\'s roster and history writes go out together: each arrived before either was answered', async () => {
+    // Both answers held back a while: a function writing one after the other could not send the
+    // history before the roster's answer came.
+    cloud.openapi.addKnownUsers([STAFF]);
+    for (const collection of ['logistics_printers', 'logistics_activity']) cloud.faults.next({ kind: 'slow', delayMs: 400 }, { collection });
+    expect(await call(admin, { openid: STAFF, updateType: 'bind' })).toMatchObject({ ok: true, data: { recorded: true } });
+    const firstOf = (collection: string) => cloud.requests().find((request) => request.service === 'database' && request.collection === collection)!;
+    const [roster, history] = [firstOf('logistics_printers'), firstOf('logistics_activity')];
+    expect(Math.max(roster.receivedAt, history.receivedAt)).toBeLessThan(Math.min(roster.answeredAt!, history.answeredAt!));
+    expect(documents('logistics_activity')).toHaveLength(1);
+    await call(admin, { openid: STAFF, updateType: 'unbind' });
+  });
+
   test.each(FAULTS)('%s on the roster and the history', async (_label, fault) => {
     for (const collection of ['logistics_printers', 'logistics_activity']) cloud.faults.next(fault, { collection, times: Infinity });
     const bound = await call(admin, { openid: STAFF, updateType: 'bind' });
