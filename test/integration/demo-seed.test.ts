@@ -53,11 +53,11 @@ test('the committed folder is what the local cloud exports after importing it: t
   expect(filesIn(out)).toEqual(committed);
 });
 
-test('it is a deployed project before first use: the three records collections, each carrier with accounts, no roster entry without a bound printer', () => {
+test('it is a deployed project before first use: the three records collections, no roster entry without a bound printer, each carrier account once', () => {
   expect(seedCollections()).toEqual(Object.values(COLLECTIONS).sort());
   const printers = new Set(seedPrinters());
   for (const entry of seedDocuments(COLLECTIONS.roster)) expect(printers.has(String(entry._id))).toBe(true);
-  // A carrier that needs a password has one in the registry; the bizIds are one each.
+  // The registry names each account once.
   const accounts = seedCarrierAccounts();
   expect(accounts.length).toBeGreaterThan(0);
   expect(new Set(refs(accounts)).size).toBe(accounts.length);

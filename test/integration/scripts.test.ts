@@ -94,7 +94,7 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
   expect(result.stdout).toContain('全部步骤符合预期');
   // Its first lines say where the state came from and which carrier accounts it has: the demo seed's, exactly.
   expect(result.stdout).toMatch(/^本地云已启动 http:\/\/127\.0\.0\.1:\d+\S*（不连接微信服务器；每次运行都从演示种子数据 localcloud\/demo-seed\/ 重新开始）\n/);
-  const listed = /^快递公司的演示账号：(.*)$/m.exec(result.stdout)?.[1]?.split('，');
+  const listed = /^快递公司的账号：(.*)$/m.exec(result.stdout)?.[1]?.split('，');
   expect(listed?.sort()).toEqual(seedCarrierAccounts().map((account) => `${account.deliveryId}/${account.bizId}`).sort());
   // The invite's expiry in the reader's local time, not a UTC ISO string.
   expect(result.stdout).toMatch(/有效期至 \d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}（Asia\/Shanghai 时间）/);
