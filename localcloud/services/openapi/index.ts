@@ -74,8 +74,8 @@ export interface OpenapiControls {
 
 /**
  * The files of the logistics state in a state folder's openapi/ subfolder: each a JSON array.
- * carrier-accounts.json is the carrier registry and holds passwords (demo ones in the demo): keep
- * state folders out of git (.localcloud/ is ignored).
+ * carrier-accounts.json is the carrier registry and holds passwords: keep state folders out of git
+ * (.localcloud/ is ignored); the committed demo seed (localcloud/demo-seed/) holds only demo ones.
  */
 export const LOGISTICS_FILES = {
   carrierAccounts: 'carrier-accounts.json',
