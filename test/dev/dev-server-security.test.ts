@@ -79,7 +79,7 @@ describe('the pages and their files', () => {
   test('files come from the allow-list, never the project tree', async () => {
     expect((await request(`/assets/console.js?token=${token}`)).status).toBe(200);
     expect((await request('/assets/console.js')).status).toBe(403);
-    for (const path of ['/package.json', '/.git/config', '/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/toString', '/assets/__proto__', '/localcloud/demo.ts']) {
+    for (const path of ['/package.json', '/.git/config', '/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/toString', '/assets/__proto__', '/localcloud/demo.ts', '/localcloud/demo-seed/openapi/carrier-accounts.json']) {
       expect((await request(`${path}${path.includes('?') ? '&' : '?'}token=${token}`)).status).toBe(404);
     }
   });
