@@ -1,8 +1,9 @@
 /**
- * The seeded demo world of `npm start` and `npm run invoke`: made-up accounts at the carriers and
- * made-up openids. The passwords are demo data, documented in README.md, and still never printed.
+ * Who is who in the demo of `npm start`, `npm run invoke` and `npm run dev`: made-up openids, the
+ * appid, the admin's function variables, the EMS reviewer's words; and where the demo's seed is (its
+ * accounts at the carriers, with demo passwords documented in README.md and still never printed).
  */
-import type { CarrierAccount } from './services/openapi/wechat-logistics';
+import * as path from 'node:path';
 
 export const DEMO_ADMIN_OPENID = 'oDemoAdmin0000000000000000001';
 export const DEMO_STRANGER_OPENID = 'oDemoStranger000000000000002';
@@ -12,17 +13,14 @@ export const DEMO_STAFF_OPENID = 'oDemoNewStaff000000000000004';
 /** A warehouse worker who has opened the mini program once (so WeChat knows them as a user). */
 export const DEMO_PRINTER_OPENID = 'oDemoWarehousePrinter0000003';
 
-export const DEMO_CARRIER_ACCOUNTS: readonly CarrierAccount[] = [
-  { deliveryId: 'YUNDA', bizId: 'demo-yunda', password: 'demo-yunda-password' },
-  { deliveryId: 'ZTO', bizId: 'demo-zto', password: 'demo-zto-password' },
-  { deliveryId: 'SF', bizId: 'demo-sf' },
-  { deliveryId: 'JD', bizId: 'demo-jd' },
-  { deliveryId: 'EMS', bizId: 'demo-ems' },
-  { deliveryId: 'EMS', bizId: 'demo-ems-2' },
-];
-
-/** Users WeChat knows beside whoever invokes a function. */
-export const DEMO_KNOWN_USERS: readonly string[] = [DEMO_PRINTER_OPENID];
+/**
+ * The demo's seed: a state folder (state-folder.ts) the local cloud's own export wrote, and the one
+ * place the demo world is: the carriers' accounts (openapi/carrier-accounts.json, with the demo
+ * passwords), the users WeChat knows (openapi/known-users.json, the warehouse printer) and the three
+ * records collections, empty, as the deploy checklist leaves them. `npm start`, `npm run invoke`
+ * and `npm run dev` start from it unless a --seed / --state folder names another state.
+ */
+export const DEMO_SEED_DIR = path.join(__dirname, 'demo-seed');
 
 /** What the demo's EMS reviewer says when rejecting a bind. */
 export const DEMO_REJECTION_REASON = '发货地址不详细，请补充到门牌号后重新提交';

@@ -7,7 +7,8 @@
  *   <dir>/openapi/*.json               the emulated WeChat logistics state: printers.json,
  *                                      printer-tags.json, accounts.json (with statuses),
  *                                      known-users.json, carrier-accounts.json (the carrier
- *                                      registry: it holds passwords; keep the folder out of git)
+ *                                      registry: it holds passwords; keep the folder out of git,
+ *                                      but for the demo seed, demo-seed/, whose are demo data)
  *
  * Importing is each service's own start(); exporting writes each service's part.
  */

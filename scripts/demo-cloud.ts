@@ -1,40 +1,48 @@
 /**
- * What `npm start` and `npm run invoke` share: the demo cloud (seeded from localcloud/demo.ts, and
- * from a state folder when `--seed` / `--state` names one, else afresh), the demo's callers, the
- * one way they keep secrets out of what they print (the local cloud's redaction), and the one way
- * they exit.
+ * What `npm start`, `npm run invoke` and `npm run dev` share: the state folder a run starts from
+ * (the demo's seed, localcloud/demo-seed/, unless `--seed` / `--state` names one that exists), the
+ * demo's callers, the one way they keep secrets out of what they print (the local cloud's
+ * redaction), and the one way they exit.
  */
 import { existsSync } from 'node:fs';
-import { DEMO_APPID, DEMO_CARRIER_ACCOUNTS, DEMO_KNOWN_USERS } from '../localcloud/demo';
+import * as path from 'node:path';
+import { DEMO_APPID, DEMO_SEED_DIR } from '../localcloud/demo';
 import type { WXContextCaller } from '../localcloud/invoke';
 import { redactSecretValues, secretValuesIn } from '../localcloud/redaction';
 import { startLocalCloud, type LocalCloud } from '../localcloud/server';
 
+/** The demo seed as the project names it, for what the scripts print. */
+export const DEMO_SEED_SHOWN = `${path.relative(path.resolve(__dirname, '..'), DEMO_SEED_DIR)}/`;
+
 /** What a run that names no state folder starts from. */
-export const FRESH_CLOUD_NOTE = 'a fresh local cloud with the demo accounts (nothing is kept from an earlier run)';
+export const FRESH_CLOUD_NOTE = `a fresh local cloud from the demo seed (${DEMO_SEED_SHOWN}; nothing is kept from an earlier run)`;
 
 /** Where a run's state comes from and goes to (localcloud/README.md, "Seed data in, state out"). */
 export interface DemoStateFolders {
-  /** A state folder to start from, over the demo's accounts and users; skipped when it does not exist. */
+  /** A state folder to start from instead of the demo seed; the seed when it does not exist (yet). */
   from?: string;
   /** Where the state is written when the cloud closes. */
   exportTo?: string;
 }
 
-/** What a run starts from, for the scripts' first line. */
-export function cloudNote({ from, exportTo }: DemoStateFolders = {}): string {
-  if (from === undefined || !existsSync(from)) return exportTo === undefined ? FRESH_CLOUD_NOTE : `a fresh local cloud with the demo accounts, its state written to ${exportTo} at the end`;
-  return `the local cloud's state from ${from} (over the demo accounts)${exportTo === undefined ? '' : `, written back to ${exportTo} at the end`}`;
+/**
+ * The state folder a run starts from: `from` when it exists, else the demo seed. An existing folder
+ * is a whole state (an export writes the carrier registry, the users and every collection), so it
+ * is not laid over the seed: what it lacks, the run lacks.
+ */
+export function startingState(from?: string): string {
+  return from !== undefined && existsSync(from) ? from : DEMO_SEED_DIR;
 }
 
-/** The local cloud, seeded with the demo's carrier accounts and users, and then a state folder's. */
+/** What a run starts from, for the scripts' first line. */
+export function cloudNote({ from, exportTo }: DemoStateFolders = {}): string {
+  if (startingState(from) === DEMO_SEED_DIR) return exportTo === undefined ? FRESH_CLOUD_NOTE : `a fresh local cloud from the demo seed (${DEMO_SEED_SHOWN}), its state written to ${exportTo} at the end`;
+  return `the local cloud's state from ${from}${exportTo === undefined ? '' : `, written back to ${exportTo} at the end`}`;
+}
+
+/** The local cloud, started from the demo seed or from `from` instead (startingState). */
 export function startDemoCloud({ from, exportTo }: DemoStateFolders = {}): Promise<LocalCloud> {
-  return startLocalCloud({
-    carrierAccounts: DEMO_CARRIER_ACCOUNTS,
-    knownUsers: DEMO_KNOWN_USERS,
-    ...(from !== undefined && existsSync(from) ? { stateDir: from } : {}),
-    ...(exportTo === undefined ? {} : { exportOnClose: exportTo }),
-  });
+  return startLocalCloud({ stateDir: startingState(from), ...(exportTo === undefined ? {} : { exportOnClose: exportTo }) });
 }
 
 /** A mini program user as WeChat's context gives them: the OPENID, the demo's APPID, SOURCE wx_client. */

@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: the page live in the browser against the local cloud, with a console beside it.
- * Builds the functions when stale, starts the local cloud with the demo's seed (and a state
- * folder's, with --state), serves the console on 127.0.0.1 and prints its URL (with the token: the
+ * Builds the functions when stale, starts the local cloud from the demo's seed (localcloud/demo-seed/;
+ * with --state, from that state folder instead when it exists), serves the console on 127.0.0.1 and prints its URL (with the token: the
  * only way in). Runs until Ctrl-C, which writes the state back to the --state folder.
  *
  *   npm run dev [-- --state DIR] [-- --port N] [-- --open]
@@ -10,11 +10,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { startDevCloud } from './dev/cloud-access';
 import { startDevServer } from './dev/server';
-import { runScript, UsageError } from './demo-cloud';
+import { DEMO_SEED_SHOWN, runScript, UsageError } from './demo-cloud';
 import { ensureBuilt } from './ensure-built';
 
 const USAGE = `usage: npm run dev [-- --state DIR] [-- --port N] [-- --open]
-  --state DIR  start from the state folder DIR when it exists (over the demo's seed), write the state to it on Ctrl-C
+  --state DIR  start from the state folder DIR when it exists (instead of the demo seed), write the state to it on Ctrl-C
   --port N     serve on this port of 127.0.0.1 (default: a free one)
   --open       open the console in the browser`;
 
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   await ensureBuilt();
   const cloud = await startDevCloud(stateDir !== undefined ? { stateDir } : {});
   const server = await startDevServer({ cloud, port, log: (line) => console.error(line) });
-  const from = stateDir === undefined ? '每次启动都从演示数据开始' : existsSync(stateDir) ? `从 ${stateDir} 的状态开始，结束时写回` : `从演示数据开始，结束时把状态写到 ${stateDir}`;
+  const from = stateDir === undefined ? `每次启动都从演示种子数据 ${DEMO_SEED_SHOWN} 开始` : existsSync(stateDir) ? `从 ${stateDir} 的状态开始，结束时写回` : `从演示种子数据 ${DEMO_SEED_SHOWN} 开始，结束时把状态写到 ${stateDir}`;
   console.log(`物流助手 · npm run dev：页面和本地云的控制台（不连接微信服务器；${from}）`);
   console.log(`打开：${server.consoleUrl}`);
   console.log('（这个地址里的 token 是进入控制台的唯一凭据，别发给别人；按 Ctrl-C 结束）');

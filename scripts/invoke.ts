@@ -1,7 +1,7 @@
 /**
  * `npm run invoke`: runs one built cloud function once, as the demo admin by default, against a
- * fresh local cloud seeded with the demo accounts (or, with --state DIR, the state an earlier
- * invoke left there), and prints the envelope it returned (usage below). stdout: the envelope as JSON. stderr: what the function printed and what the cloud saw,
+ * fresh local cloud from the demo seed (localcloud/demo-seed/; with --state DIR, from the state an
+ * earlier invoke left there instead), and prints the envelope it returned (usage below). stdout: the envelope as JSON. stderr: what the function printed and what the cloud saw,
  * secrets scrubbed. Exit code: 0 ok, 1 an envelope that is not ok, 2 no envelope (crash, timeout)
  * or a wrong call.
  */
@@ -26,8 +26,9 @@ unless --state names a folder.
   --source SOURCE   the SOURCE chain (default wx_client when there is an OPENID)
   --env KEY=VALUE   a function variable (repeatable); overrides the demo's
   --timeout MS      the function's time limit (default 3000)
-  --state DIR       start from the state folder DIR when it exists, and write the state back to it
-                    when the call ends: several invokes with the same DIR form one session
+  --state DIR       start from the state folder DIR instead of the demo seed when it exists, and
+                    write the state back to it when the call ends: several invokes with the same
+                    DIR form one session
                     (DIR holds the demo passwords; .localcloud/ is git-ignored)
   --help            this text`;
 

@@ -1,5 +1,6 @@
 /**
- * `npm start`: the main job, end to end, offline. Starts the local cloud with the demo accounts,
+ * `npm start`: the main job, end to end, offline. Starts the local cloud from the demo seed
+ * (localcloud/demo-seed/: the carriers' demo accounts, a known user, the records collections),
  * runs the built functions through the real wx-server-sdk as an admin (and once as a stranger),
  * prints each step and its envelope, lets the EMS reviewer approve one account and reject another,
  * walks an invite for 仓库小王 through preview, accept under their own name, a second accept refused
@@ -10,15 +11,15 @@
  * it could not run.
  *
  *   npm start [-- --seed DIR] [-- --export DIR]
- *   --seed DIR    start from the state folder DIR (over the demo accounts); DIR is only read, and
- *                 refused (exit 2) if it already holds what the walkthrough binds
+ *   --seed DIR    start from the state folder DIR instead of the demo seed (a whole state, as an
+ *                 export writes it); DIR is only read, and refused (exit 2) if it already holds
+ *                 what the walkthrough binds (the demo seed is checked the same way)
  *   --export DIR  write the local cloud's state to DIR at the end (e.g. for npm run invoke -- … --state DIR)
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DEMO_ADMIN_OPENID,
-  DEMO_CARRIER_ACCOUNTS,
   DEMO_FUNCTION_ENV,
   DEMO_PRINTER_OPENID,
   DEMO_REJECTION_REASON,
@@ -31,7 +32,7 @@ import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
 import type { Envelope } from '../core/envelope';
 import type { BindingsData } from '../miniprogram/shared/bindings';
 import type { MintedInviteData } from '../miniprogram/shared/printer-invites';
-import { clientCaller, runScript, secretScrubber, startDemoCloud, UsageError, type DemoStateFolders } from './demo-cloud';
+import { clientCaller, DEMO_SEED_SHOWN, runScript, secretScrubber, startDemoCloud, UsageError, type DemoStateFolders } from './demo-cloud';
 import { builtFunctionDir, ensureBuilt } from './ensure-built';
 
 /** What earlier steps handed on: the invites the admin minted, in order (shared on a card, in the real page). */
@@ -172,12 +173,13 @@ function walkthroughBinds(): { accounts: Set<string>; printers: Set<string> } {
 }
 
 /**
- * Refuses a --seed folder that already holds what the walkthrough binds (one `--export` wrote, say):
- * its steps would answer ALREADY_BOUND where they expect OK. Read from a cloud of its own, before
- * anything runs, so a refused start writes nothing (no --export).
+ * Refuses a start state that already holds what the walkthrough binds (a --seed folder that
+ * `--export` wrote, say; the demo seed is checked too): its steps would answer ALREADY_BOUND where
+ * they expect OK. Read from a cloud of its own, before anything runs, so a refused start writes
+ * nothing (no --export).
  */
-async function refuseBoundSeed(from: string): Promise<void> {
-  const cloud = await startDemoCloud({ from });
+async function refuseBoundStart(from: string | undefined): Promise<void> {
+  const cloud = await startDemoCloud(from === undefined ? {} : { from });
   const state = cloud.openapi.state();
   await cloud.close();
   const binds = walkthroughBinds();
@@ -188,23 +190,24 @@ async function refuseBoundSeed(from: string): Promise<void> {
     printers: state.printers.filter((openid) => binds.printers.has(openid)),
   }).filter(([, items]) => items.length > 0);
   if (found.length === 0) return;
+  const what = `the walkthrough binds what this state already has (${found.map(([kind, items]) => `${kind}: ${items.join(', ')}`).join('; ')}), and its steps expect them unbound.`;
+  if (from === undefined) throw new Error(`the demo seed ${DEMO_SEED_SHOWN}: ${what} Take them out of the seed (localcloud/README.md, "The demo seed").`);
   throw new Error(
-    `--seed ${from}: the walkthrough binds what this state already has (${found.map(([what, items]) => `${what}: ${items.join(', ')}`).join('; ')}), ` +
-      `and its steps expect them unbound. For the walkthrough, run npm start without --seed; to go on from this state, ` +
+    `--seed ${from}: ${what} For the walkthrough, run npm start without --seed; to go on from this state, ` +
       `npm run invoke -- <function> '<event json>' --state ${from} (which writes its changes back to ${from}).`,
   );
 }
 
 async function main(): Promise<number> {
   const folders = stateFolders(process.argv.slice(2));
-  if (folders.from !== undefined) await refuseBoundSeed(folders.from);
+  await refuseBoundStart(folders.from);
   await ensureBuilt();
   const cloud = await startDemoCloud(folders);
   const containers = new Map<string, WarmFunction>();
   let failures = 0;
   try {
-    console.log(`本地云已启动 ${cloud.url}（不连接微信服务器；${folders.from === undefined ? '每次运行都从演示数据重新开始' : `从状态文件夹 ${folders.from} 开始`}${folders.exportTo === undefined ? '' : `，结束时把状态写入 ${folders.exportTo}`}）`);
-    console.log(`演示快递账号：${DEMO_CARRIER_ACCOUNTS.map((a) => `${a.deliveryId}/${a.bizId}`).join('，')}`);
+    console.log(`本地云已启动 ${cloud.url}（不连接微信服务器；${folders.from === undefined ? `每次运行都从演示种子数据 ${DEMO_SEED_SHOWN} 重新开始` : `从状态文件夹 ${folders.from} 开始`}${folders.exportTo === undefined ? '' : `，结束时把状态写入 ${folders.exportTo}`}）`);
+    console.log(`快递公司的账号：${cloud.openapi.carrierAccounts().map((a) => `${a.deliveryId}/${a.bizId}`).join('，')}`);
     console.log(`管理员 openid：${DEMO_ADMIN_OPENID}（LOGISTICS_ADMIN_OPENIDS）\n`);
 
     // One warm container per function and caller, started together: cold starts cost ~0.4 s each.

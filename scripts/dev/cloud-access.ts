@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_CARRIER_ACCOUNTS, DEMO_FUNCTION_ENV, DEMO_KNOWN_USERS } from '../../localcloud/demo';
+import { DEMO_FUNCTION_ENV } from '../../localcloud/demo';
 import type { Fault, FaultScope } from '../../localcloud/faults';
 import { CLOUD_FUNCTION_TIMEOUT_MS, startWarmFunction, type Invocation, type WarmFunction } from '../../localcloud/invoke';
 import { EJSON } from 'bson';
@@ -20,7 +20,7 @@ import { documentsFromFile, type Document } from '../../localcloud/services/data
 import { COLLECTION_NAME } from '../../localcloud/services/database/store';
 import type { AccountRecord, AccountRef, LogisticsSnapshot } from '../../localcloud/services/openapi/wechat-logistics';
 import { startLocalCloud, type CloudRequest, type LocalCloud } from '../../localcloud/server';
-import { clientCaller, secretScrubber } from '../demo-cloud';
+import { clientCaller, secretScrubber, startingState } from '../demo-cloud';
 import { builtFunctionDir, FUNCTION_NAMES } from '../ensure-built';
 
 /** What wx.cloud.callFunction resolves with, or rejects with (as the page's service reads it). */
@@ -99,11 +99,11 @@ export interface DevCloud {
   addKnownUser(openid: string): void;
   armFault(request: FaultRequest): void;
   clearFaults(): void;
-  /** A fresh cloud from the seed: state, log and faults start over. */
+  /** A fresh cloud from the demo seed: state, log and faults start over. */
   reset(): Promise<void>;
   /** Writes the state to .localcloud/<name>. */
   exportState(name: string): string;
-  /** A fresh cloud from the seed and then .localcloud/<name>. */
+  /** A fresh cloud from .localcloud/<name> (a whole state, as exportState wrote it). */
   importState(name: string): Promise<void>;
   subscribe(listener: (event: DevEvent) => void): () => void;
   close(): Promise<void>;
@@ -112,12 +112,10 @@ export interface DevCloud {
 const MAX_WARM = 12;
 const MAX_KEPT = 500;
 
-/** The demo's seed, then the state folder when one is given and exists. */
+/** From the state folder when one is given and exists, else from the demo's seed (startingState). */
 function makeCloud(stateDir?: string): Promise<LocalCloud> {
   return startLocalCloud({
-    carrierAccounts: DEMO_CARRIER_ACCOUNTS,
-    knownUsers: DEMO_KNOWN_USERS,
-    ...(stateDir !== undefined && existsSync(stateDir) ? { stateDir } : {}),
+    stateDir: startingState(stateDir),
     requireOwnHost: true,
     pathPrefix: randomBytes(18).toString('base64url'),
   });
@@ -232,7 +230,7 @@ export async function startDevCloud(options: { stateDir?: string; foldersDir?: s
     return found;
   }
 
-  /** A fresh cloud (the seed, then `from`): the containers, the log and the calls start over. */
+  /** A fresh cloud (from `from`, else the demo seed): the containers, the log and the calls start over. */
   async function restart(from?: string): Promise<void> {
     await closeContainers();
     await cloud.close();

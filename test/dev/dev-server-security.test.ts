@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import { DEMO_ADMIN_OPENID } from '../../localcloud/demo';
+import { seedCollections } from '../integration/support/demo-seed';
 import { invokeFunction } from '../../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
 import { startDevCloud, type DevCloud } from '../../scripts/dev/cloud-access';
@@ -78,7 +79,7 @@ describe('the pages and their files', () => {
   test('files come from the allow-list, never the project tree', async () => {
     expect((await request(`/assets/console.js?token=${token}`)).status).toBe(200);
     expect((await request('/assets/console.js')).status).toBe(403);
-    for (const path of ['/package.json', '/.git/config', '/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/toString', '/assets/__proto__', '/localcloud/demo.ts']) {
+    for (const path of ['/package.json', '/.git/config', '/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/toString', '/assets/__proto__', '/localcloud/demo.ts', '/localcloud/demo-seed/openapi/carrier-accounts.json']) {
       expect((await request(`${path}${path.includes('?') ? '&' : '?'}token=${token}`)).status).toBe(404);
     }
   });
@@ -192,7 +193,9 @@ describe('the state and the collections', () => {
       const second = await startDevCloud({ stateDir: dir });
       try {
         expect(second.state().knownUsers).toContain('oKeptAcrossRuns0000000000001');
-        expect(second.collections()).toEqual([{ name: 'notes', documents: [{ id: 'kept', text: expect.stringContaining('"n": 1') }] }]);
+        // The demo seed's collections, which the first run started from, and the one it added.
+        expect(second.collections().map((c) => c.name)).toEqual([...seedCollections(), 'notes'].sort());
+        expect(second.collections().find((c) => c.name === 'notes')).toEqual({ name: 'notes', documents: [{ id: 'kept', text: expect.stringContaining('"n": 1') }] });
       } finally {
         await second.close();
       }

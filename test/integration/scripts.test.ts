@@ -6,14 +6,15 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEMO_CARRIER_ACCOUNTS, DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
+import { DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
+import { seedCarrierAccounts, seedPassword } from './support/demo-seed';
 import { ensureBuilt, SLOW_TEST_MS } from './support/harness';
 
 jest.setTimeout(SLOW_TEST_MS);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TS_NODE = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
-const PASSWORDS = DEMO_CARRIER_ACCOUNTS.flatMap((account) => (account.password ? [account.password] : []));
+const PASSWORDS = seedCarrierAccounts().flatMap((account) => (account.password ? [account.password] : []));
 
 function run(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -41,21 +42,21 @@ afterAll(() => {
 });
 
 test.concurrent('npm run invoke: binds with the demo admin, prints the envelope as JSON, exit 0', async () => {
-  const password = DEMO_CARRIER_ACCOUNTS.find((account) => account.deliveryId === 'YUNDA')!.password!;
+  const password = seedPassword('YUNDA');
   const result = await run('invoke.ts', ['bindAccount', JSON.stringify({ type: 'bind', deliveryId: 'YUNDA', bizId: 'demo-yunda', password })]);
   expect(result.code).toBe(0);
   expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, code: 'OK', errCode: 0 });
   expect(result.stderr).toContain('"password":"******"');
   expectNoPassword(result.stdout + result.stderr);
-  // Each run starts from the demo data again, and says so.
-  expect(result.stderr).toContain('a fresh local cloud');
+  // Each run starts from the demo seed again, and says so.
+  expect(result.stderr).toContain('on a fresh local cloud from the demo seed (localcloud/demo-seed/');
 });
 
-test.concurrent('npm run invoke -- --help: the usage on stdout, every function named, the fresh cloud said, exit 0', async () => {
+test.concurrent('npm run invoke -- --help: the usage on stdout, every function named, the demo seed said, exit 0', async () => {
   const result = await run('invoke.ts', ['--help']);
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^usage: npm run invoke -- <bindAccount\|getBindings\|updatePrinter> '<event json>'/);
-  expect(result.stdout).toContain('a fresh local cloud');
+  expect(result.stdout).toContain('a fresh local cloud from the demo seed (localcloud/demo-seed/');
   expect(result.stderr).toBe('');
 });
 
@@ -91,6 +92,10 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
   // The invite: minted without a cloud request, accepted by the staff member under their own OPENID.
   expect(result.stdout).toContain(`logistics.updatePrinter {"openid":"${DEMO_STAFF_OPENID}","update_type":"bind"} → errcode 0`);
   expect(result.stdout).toContain('全部步骤符合预期');
+  // Its first lines say where the state came from and which carrier accounts it has: the demo seed's, exactly.
+  expect(result.stdout).toMatch(/^本地云已启动 http:\/\/127\.0\.0\.1:\d+\S*（不连接微信服务器；每次运行都从演示种子数据 localcloud\/demo-seed\/ 重新开始）\n/);
+  const listed = /^快递公司的账号：(.*)$/m.exec(result.stdout)?.[1]?.split('，');
+  expect(listed?.sort()).toEqual(seedCarrierAccounts().map((account) => `${account.deliveryId}/${account.bizId}`).sort());
   // The invite's expiry in the reader's local time, not a UTC ISO string.
   expect(result.stdout).toMatch(/有效期至 \d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}（Asia\/Shanghai 时间）/);
   expect(result.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
@@ -110,7 +115,7 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
 
 test.concurrent('npm run invoke --state DIR: two invokes form one session; the folder is the state as the local cloud exports it', async () => {
   const dir = stateFolder();
-  const password = DEMO_CARRIER_ACCOUNTS.find((account) => account.deliveryId === 'ZTO')!.password!;
+  const password = seedPassword('ZTO');
   const bind = await run('invoke.ts', ['bindAccount', JSON.stringify({ type: 'bind', deliveryId: 'ZTO', bizId: 'demo-zto', password }), '--state', dir]);
   expect(bind.code).toBe(0);
   expect(bind.stderr).toContain(`written to ${dir}`);

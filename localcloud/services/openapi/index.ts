@@ -60,6 +60,8 @@ export interface OpenapiControls {
   /** Printers and bound / pending accounts; never a password. */
   state(): LogisticsSnapshot;
   registerCarrierAccount(account: CarrierAccount): void;
+  /** The carrier registry's accounts, in registration order, without their passwords. */
+  carrierAccounts(): AccountRef[];
   /** The carrier's reviewer approves an account under review (EMS, status 1 → 0); false if none was. */
   approveReview(account: AccountRef): boolean;
   /** The reviewer rejects it (status 1 → 2, `reason` in remark_wrong_msg); false if none was under review. */
@@ -72,8 +74,8 @@ export interface OpenapiControls {
 
 /**
  * The files of the logistics state in a state folder's openapi/ subfolder: each a JSON array.
- * carrier-accounts.json is the carrier registry and holds passwords (demo ones in the demo): keep
- * state folders out of git (.localcloud/ is ignored).
+ * carrier-accounts.json is the carrier registry and holds passwords: keep state folders out of git
+ * (.localcloud/ is ignored); the committed demo seed (localcloud/demo-seed/) holds only demo ones.
  */
 export const LOGISTICS_FILES = {
   carrierAccounts: 'carrier-accounts.json',
@@ -175,6 +177,7 @@ function startOpenapi(options: LogisticsSeed & ServiceContext): RunningService<O
     controls: {
       state: () => snapshot(logistics),
       registerCarrierAccount: (account) => registerCarrierAccount(logistics, account),
+      carrierAccounts: () => [...logistics.registry.values()].map(({ deliveryId, bizId }) => ({ deliveryId, bizId })),
       approveReview: (account) => approveReview(logistics, account),
       rejectReview: (account, reason) => rejectReview(logistics, account, reason),
       seedAccounts: (records) => seedAccounts(logistics, records),

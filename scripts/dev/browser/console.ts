@@ -600,7 +600,7 @@ function renderState(): void {
     el('p', { class: 'muted' }, '把本地云的状态（账号和状态、打印员、用户、每个集合）写到项目的 .localcloud/ 下的一个文件夹（git 不收录：里面有快递账号的密码）。'),
     el('div', { class: 'row' }, folder, button('导出', { id: 'state-export' }, () => void api<{ folder: string }>('state/export', { folder: folder.value.trim() }).then((answer) => notice(`已导出到 ${answer.folder}`)))),
     el('h3', {}, '导入'),
-    el('p', { class: 'muted' }, '本地云从演示数据加上这个文件夹重新开始（请求记录、故障清空），页面重新打开。'),
+    el('p', { class: 'muted' }, '本地云只从这个文件夹重新开始（导出的文件夹就是完整的状态；请求记录、故障清空），页面重新打开。'),
     el(
       'div',
       { class: 'row' },
@@ -611,7 +611,7 @@ function renderState(): void {
       }),
     ),
     el('h3', {}, '重置'),
-    el('p', { class: 'muted' }, '本地云回到演示数据（账号、打印员、用户、集合、请求记录、故障都重新开始），页面重新打开。'),
+    el('p', { class: 'muted' }, '本地云回到演示种子数据 localcloud/demo-seed/（账号、打印员、用户、集合、请求记录、故障都重新开始），页面重新打开。'),
     button('重置为演示数据', { id: 'state-reset', class: 'warn' }, () => void api('reset', {}).then(() => notice('已重置为演示数据'))),
   );
 }
