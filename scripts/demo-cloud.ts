@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { DEMO_APPID, DEMO_SEED_DIR } from '../localcloud/demo';
 import type { WXContextCaller } from '../localcloud/invoke';
 import { redactSecretValues, secretValuesIn } from '../localcloud/redaction';
+import { INVITE_QUERY_KEY } from '../miniprogram/shared/printer-invites';
 import { startLocalCloud, type LocalCloud } from '../localcloud/server';
 
 /** The demo seed as the project names it, for what the scripts print. */
@@ -58,6 +59,32 @@ export function clientCaller(openid: string): WXContextCaller {
 export function secretScrubber(...values: unknown[]): (text: string) => string {
   const secrets = values.flatMap(secretValuesIn);
   return (text) => redactSecretValues(text, secrets);
+}
+
+/** An invite token as the scripts show it: its first 6 characters and its length. */
+export function shortInvite(token: string): string {
+  return `${token.slice(0, 6)}…（${token.length} 个字符）`;
+}
+
+/** Every string under an `invite` key (INVITE_QUERY_KEY: the events' and the mint's answer's token), at any depth. */
+function invitesIn(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) invitesIn(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === INVITE_QUERY_KEY && typeof inner === 'string' && inner !== '') found.push(inner);
+      else invitesIn(inner, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Shortens, in any text, every invite token found in `values` (shortInvite): a token is a card's to
+ * carry, not a log's, so what the scripts print and the dev console shows holds none whole.
+ */
+export function inviteShortener(...values: unknown[]): (text: string) => string {
+  const tokens = values.flatMap((value) => invitesIn(value));
+  return (text) => tokens.reduce((out, token) => out.split(token).join(shortInvite(token)), text);
 }
 
 /** A mistake in how the script was called: its message and the usage, exit code 2. */

@@ -32,7 +32,7 @@ import { bindingsViewFor } from '../miniprogram/logic/bindings-view';
 import type { Envelope } from '../core/envelope';
 import type { BindingsData } from '../miniprogram/shared/bindings';
 import type { MintedInviteData } from '../miniprogram/shared/printer-invites';
-import { clientCaller, DEMO_SEED_SHOWN, runScript, secretScrubber, startDemoCloud, UsageError, type DemoStateFolders } from './demo-cloud';
+import { clientCaller, DEMO_SEED_SHOWN, inviteShortener, runScript, secretScrubber, startDemoCloud, UsageError, type DemoStateFolders } from './demo-cloud';
 import { builtFunctionDir, ensureBuilt } from './ensure-built';
 
 /** What earlier steps handed on: the invites the admin minted, in order (shared on a card, in the real page). */
@@ -96,8 +96,7 @@ function tampered(token: string): string {
 
 /** An event as printed: secrets scrubbed, the invite token shortened (no secret, but a card's to carry, not a log's). */
 function printable(event: Record<string, unknown>): string {
-  const { invite } = event;
-  return secretScrubber(event)(JSON.stringify(typeof invite === 'string' ? { ...event, invite: `${invite.slice(0, 6)}…（${invite.length} 个字符）` } : event));
+  return inviteShortener(event)(secretScrubber(event)(JSON.stringify(event)));
 }
 
 /** A moment as the reader's clock shows it, with the time zone named. */

@@ -20,7 +20,7 @@ import { documentsFromFile, type Document } from '../../localcloud/services/data
 import { COLLECTION_NAME } from '../../localcloud/services/database/store';
 import type { AccountRecord, AccountRef, LogisticsSnapshot } from '../../localcloud/services/openapi/wechat-logistics';
 import { startLocalCloud, type CloudRequest, type LocalCloud } from '../../localcloud/server';
-import { clientCaller, secretScrubber, startingState } from '../demo-cloud';
+import { clientCaller, inviteShortener, secretScrubber, startingState } from '../demo-cloud';
 import { builtFunctionDir, FUNCTION_NAMES } from '../ensure-built';
 
 /** What wx.cloud.callFunction resolves with, or rejects with (as the page's service reads it). */
@@ -258,7 +258,7 @@ export async function startDevCloud(options: { stateDir?: string; foldersDir?: s
         id: nextCall++,
         functionName,
         caller: openid,
-        event: scrubbed(event ?? {}, scrub),
+        event: scrubbed(event ?? {}, (text) => inviteShortener(event)(scrub(text))),
         startedAt: Date.now(),
         requests: [],
       };
@@ -272,9 +272,13 @@ export async function startDevCloud(options: { stateDir?: string; foldersDir?: s
       const invocation = await fn.invoke(event, { timeoutMs: CLOUD_FUNCTION_TIMEOUT_MS });
       if (running.get(key) === record) running.delete(key);
       const answer = answerFor(functionName, invocation);
+      // The console shows invite tokens shortened (the phone gets the answer whole, to share its card).
+      const shorten = inviteShortener(event, answer);
+      const shown = (text: string) => shorten(scrub(text));
+      record.event = scrubbed(event ?? {}, shown);
       record.finishedAt = Date.now();
-      record.answer = scrubbed(answer, scrub) as CallAnswer;
-      record.printed = scrub(fn.output().stdout.slice(printedBefore)).trim();
+      record.answer = scrubbed(answer, shown) as CallAnswer;
+      record.printed = shown(fn.output().stdout.slice(printedBefore)).trim();
       emit({ type: 'call', call: record });
       emit({ type: 'changed', what: 'state' });
       return answer;

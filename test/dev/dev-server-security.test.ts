@@ -10,7 +10,9 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { DEMO_ADMIN_OPENID } from '../../localcloud/demo';
+import { DEMO_ADMIN_OPENID, DEMO_STAFF_OPENID } from '../../localcloud/demo';
+import { INVITE_TOKEN_PATTERN } from '../../miniprogram/shared/printer-invites';
+import { shortInvite } from '../../scripts/demo-cloud';
 import { seedCollections } from '../integration/support/demo-seed';
 import { invokeFunction } from '../../localcloud/invoke';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/server';
@@ -152,6 +154,19 @@ describe('the API', () => {
     expect(last.event.password).toBe('******');
     expect(JSON.stringify(parsed)).not.toContain(JSON.stringify(password).slice(1, -1));
     expect(state.body).not.toContain(password);
+  }, SLOW_MS);
+
+  test('an invite token is whole in the phone\'s answer only: every view the console reads shows it shortened', async () => {
+    const call = (data: unknown, caller: string) => request('/api/call', { method: 'POST', headers: { ...json, 'x-dev-token': token }, body: JSON.stringify({ name: 'updatePrinter', data, caller }) });
+    const minted = JSON.parse((await call({ updateType: 'invite', name: '仓库小王' }, DEMO_ADMIN_OPENID)).body) as { result: { ok: boolean; data: { invite: string } } };
+    expect(minted.result.ok).toBe(true);
+    const invite = minted.result.data.invite;
+    expect(invite).toMatch(INVITE_TOKEN_PATTERN);
+    expect(JSON.parse((await call({ updateType: 'bind', invite, name: '小王' }, DEMO_STAFF_OPENID)).body)).toMatchObject({ ok: true, result: { ok: true } });
+    const state = await request('/api/state', { headers: { 'x-dev-token': token } });
+    expect(state.body).not.toContain(invite);
+    expect(state.body).toContain(shortInvite(invite));
+    expect(JSON.stringify(cloud.calls())).not.toContain(invite);
   }, SLOW_MS);
 });
 
