@@ -12,13 +12,17 @@ export const DEMO_APPID = 'wxdemo0000000000001';
 export const DEMO_STAFF_OPENID = 'oDemoNewStaff000000000000004';
 /** A warehouse worker who has opened the mini program once (so WeChat knows them as a user). */
 export const DEMO_PRINTER_OPENID = 'oDemoWarehousePrinter0000003';
+/** The packer 老张, a printer already when the demo starts: the seed holds their accepted invite, roster entry and history. */
+export const DEMO_PACKER_OPENID = 'oDemoPacker00000000000000005';
 
 /**
  * The demo's seed: a state folder (state-folder.ts) the local cloud's own export wrote, and the one
  * place the demo world is: the carriers' accounts (openapi/carrier-accounts.json, with the demo
- * passwords), the users WeChat knows (openapi/known-users.json, the warehouse printer) and the three
- * records collections, empty, as the deploy checklist leaves them. `npm start`, `npm run invoke`
- * and `npm run dev` start from it unless a --seed / --state folder names another state.
+ * passwords), the users WeChat knows (openapi/known-users.json), one printer already bound (the
+ * packer 老张, openapi/printers.json) and the records of how: the admin's invite, used up (its
+ * token's hash only), 老张's roster entry, the history's invite and accept. It holds nothing
+ * `npm start`'s walkthrough binds. `npm start`, `npm run invoke` and `npm run dev` start from it
+ * unless a --seed / --state folder names another state.
  */
 export const DEMO_SEED_DIR = path.join(__dirname, 'demo-seed');
 

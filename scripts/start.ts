@@ -1,6 +1,6 @@
 /**
  * `npm start`: the main job, end to end, offline. Starts the local cloud from the demo seed
- * (localcloud/demo-seed/: the carriers' demo accounts, a known user, the records collections),
+ * (localcloud/demo-seed/: the carriers' demo accounts, the known users, the packer 老张 already bound with its records),
  * runs the built functions through the real wx-server-sdk as an admin (and once as a stranger),
  * prints each step and its envelope, lets the EMS reviewer approve one account and reject another,
  * walks an invite for 仓库小王 through preview, accept under their own name, a second accept refused

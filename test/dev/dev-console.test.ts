@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { describeErrCode } from '../../core/catalogue';
 import { COLLECTIONS } from '../../core/records/database';
 import { DEMO_ADMIN_OPENID, DEMO_STAFF_OPENID } from '../../localcloud/demo';
-import { seedCollections } from '../integration/support/demo-seed';
+import { seedCollections, seedDocuments, seedPrinters } from '../integration/support/demo-seed';
 import { underCi, whatIsMissing } from '../../scripts/browser/chromium';
 import { startDevCloud, type DevCloud } from '../../scripts/dev/cloud-access';
 import { startDevServer, type DevServer } from '../../scripts/dev/server';
@@ -213,7 +213,9 @@ if (!runs) {
     const opened = await page.goto(server.consoleUrl, { waitUntil: 'load' });
     expect(opened?.status()).toBe(200);
     await page.waitForFunction(() => document.querySelector('#live-status')?.textContent === '实时', WAIT);
-    await phoneShows('物流助手管理', DEMO_ADMIN_OPENID);
+    const frame = await phoneShows('物流助手管理', DEMO_ADMIN_OPENID);
+    // The seed's packer, bound through an invite before this session, on the printers list by name.
+    await frame.waitForFunction(() => document.querySelector('#printerList')?.textContent?.includes('老张'), WAIT);
   }, SLOW_MS);
 
   test('bind an EMS account with the form, see the request, approve the review, pull down: 已绑定', async () => {
@@ -362,9 +364,12 @@ if (!runs) {
 
     await page.click('#state-reset');
     await phoneShows('还没有绑定快递账号', DEMO_ADMIN_OPENID);
-    // Back to the demo seed: its collections, empty, and nothing of the session.
+    // Back to the demo seed: its collections with its records (老张's invite, roster entry, history), its one printer, and nothing of the session.
     expect(cloud.state().accounts).toEqual([]);
-    expect(cloud.collections()).toEqual(seedCollections().map((name) => ({ name, documents: [] })));
+    expect(cloud.state().printers).toEqual(seedPrinters());
+    expect(cloud.collections().map((c) => ({ name: c.name, ids: c.documents.map((d) => d.id).sort() }))).toEqual(
+      seedCollections().map((name) => ({ name, ids: seedDocuments(name).map((d) => String(d._id)).sort() })),
+    );
 
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#state-folders option')).some((o: Any) => o.value === 'session1'), WAIT);
     await page.select('#state-folders', 'session1');

@@ -5,11 +5,12 @@
  * world, and `npm start`, `npm run invoke` and `npm run dev` start from it, or from a --state /
  * --seed folder instead of it.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { COLLECTIONS } from '../../core/records/database';
-import { DEMO_SEED_DIR } from '../../localcloud/demo';
+import { DEMO_ADMIN_OPENID, DEMO_PACKER_OPENID, DEMO_SEED_DIR } from '../../localcloud/demo';
 import { startLocalCloud } from '../../localcloud/server';
 import { startDemoCloud } from '../../scripts/demo-cloud';
 import { startDevCloud } from '../../scripts/dev/cloud-access';
@@ -53,14 +54,70 @@ test('the committed folder is what the local cloud exports after importing it: t
   expect(filesIn(out)).toEqual(committed);
 });
 
-test('it is a deployed project before first use: the three records collections, no roster entry without a bound printer, each carrier account once', () => {
+test('it is a shop in use, consistent: the roster names exactly the bound printers, 老张 came in through an invite, used up and hash-only, and every history entry\'s target exists', () => {
   expect(seedCollections()).toEqual(Object.values(COLLECTIONS).sort());
-  const printers = new Set(seedPrinters());
-  for (const entry of seedDocuments(COLLECTIONS.roster)) expect(printers.has(String(entry._id))).toBe(true);
+  const printers = seedPrinters();
+  const roster = seedDocuments(COLLECTIONS.roster);
+  const invites = seedDocuments(COLLECTIONS.invites);
+  const history = seedDocuments(COLLECTIONS.history);
+  // Roster ↔ printers: an entry only for a bound printer, and here every bound printer named.
+  expect(roster.map((entry) => String(entry._id)).sort()).toEqual([...printers].sort());
+  // The packer, bound through the admin's invite under their own name.
+  expect(roster.find((entry) => entry._id === DEMO_PACKER_OPENID)).toMatchObject({ name: '老张', via: 'invite', addedBy: DEMO_ADMIN_OPENID });
+  expect(seedKnownUsers()).toContain(DEMO_PACKER_OPENID);
+  for (const entry of roster.filter((each) => each.via === 'invite')) {
+    const invite = invites.find((each) => each.inviteId === entry.inviteId);
+    expect(invite).toMatchObject({ createdBy: entry.addedBy, uses: expect.arrayContaining([expect.objectContaining({ openid: entry._id })]) });
+  }
+  // Each invite used up, never revoked, its token kept only as its SHA-256.
+  expect(invites.length).toBeGreaterThan(0);
+  for (const invite of invites) {
+    expect(invite).toMatchObject({ _id: invite.inviteId, usesLeft: 0, revokedAt: null, tokenHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((invite.uses as unknown[]).length).toBe(invite.maxUses);
+    expect(Object.keys(invite).filter((key) => /token|invite$|secret/i.test(key))).toEqual(['tokenHash']);
+  }
+  // History: the functions' own entries; every target is in the world, every actor one who could act.
+  const inviteIds = new Set(invites.map((invite) => invite.inviteId));
+  const accounts = new Set(refs(seedCarrierAccounts()));
+  for (const entry of history) {
+    expect(entry).toEqual({ _id: expect.any(String), at: expect.any(Number), actor: expect.any(String), action: expect.any(String), target: expect.any(Object), code: 'OK', ok: true });
+    const target = entry.target as { inviteId?: string; openid?: string; deliveryId?: string; bizId?: string };
+    if (target.inviteId !== undefined) expect(inviteIds.has(target.inviteId)).toBe(true);
+    if (target.openid !== undefined) expect(printers).toContain(target.openid);
+    if (target.bizId !== undefined) expect(accounts.has(`${target.deliveryId}/${target.bizId}`)).toBe(true);
+  }
+  const packersInvite = invites.find((invite) => (invite.uses as Array<{ openid: string }>).some((use) => use.openid === DEMO_PACKER_OPENID))!;
+  const about = (action: string) => history.filter((entry) => entry.action === action && (entry.target as { inviteId?: string }).inviteId === packersInvite.inviteId).map((entry) => entry.actor);
+  expect({ invite: about('invite'), accept: about('accept') }).toEqual({ invite: [DEMO_ADMIN_OPENID], accept: [DEMO_PACKER_OPENID] });
   // The registry names each account once.
-  const accounts = seedCarrierAccounts();
-  expect(accounts.length).toBeGreaterThan(0);
-  expect(new Set(refs(accounts)).size).toBe(accounts.length);
+  expect(accounts.size).toBe(seedCarrierAccounts().length);
+});
+
+test('no invite token anywhere in the folder: no string in any file, key or value, hashes to a stored tokenHash', () => {
+  const hashes = new Set(seedDocuments(COLLECTIONS.invites).map((invite) => String(invite.tokenHash)));
+  expect(hashes.size).toBeGreaterThan(0);
+  const strings: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') strings.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        walk(key);
+        walk(item);
+      }
+    }
+  };
+  for (const text of Object.values(filesIn(DEMO_SEED_DIR))) walk(JSON.parse(text));
+  expect(strings.length).toBeGreaterThan(0);
+  // A token is 22–64 characters of [A-Za-z0-9_-]: every such stretch of every string is tried, so an embedded one is found too.
+  const candidates = strings.flatMap((text) =>
+    (text.match(/[A-Za-z0-9_-]{22,}/g) ?? []).flatMap((run) => {
+      const stretches: string[] = [];
+      for (let start = 0; start + 22 <= run.length; start += 1) for (let end = start + 22; end <= Math.min(run.length, start + 64); end += 1) stretches.push(run.slice(start, end));
+      return stretches;
+    }),
+  );
+  expect(candidates.filter((text) => hashes.has(createHash('sha256').update(text, 'utf8').digest('hex')))).toEqual([]);
 });
 
 test('npm start and npm run invoke start from it: exactly the seed\'s carrier accounts, known users and collections', async () => {

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
+import { DEMO_PACKER_OPENID, DEMO_REJECTION_REASON, DEMO_STAFF_OPENID } from '../../localcloud/demo';
 import { seedCarrierAccounts, seedPassword } from './support/demo-seed';
 import { ensureBuilt, SLOW_TEST_MS } from './support/harness';
 
@@ -101,7 +101,10 @@ test.concurrent('npm start: walks the main job, every step as expected, exits by
   expect(result.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   // It ends with the overview as a person reads it: printers by name, accounts with their statuses, invites, the history.
   const overview = result.stdout.slice(result.stdout.indexOf('当前绑定情况'));
-  expect(overview).toContain('面单打印员（3）');
+  // The seed's packer 老张 (bound through an invite before the walkthrough) beside the three it binds.
+  expect(overview).toContain('面单打印员（4）');
+  expect(overview).toContain(`• 老张 · ${DEMO_PACKER_OPENID}，接受邀请加入，添加人 管理员`);
+  expect(overview).toMatch(/ 老张 accept 邀请 [0-9a-f]+ → OK/);
   expect(overview).toContain(`• 王小明 · ${DEMO_STAFF_OPENID}，接受邀请加入，添加人 管理员`);
   expect(overview).toContain('• 仓库打印机 · ');
   expect(overview).toMatch(/• 仓库小王 · 已用完 · 已接受 1\/1：王小明/);
