@@ -235,6 +235,27 @@ describe('every database fault: the writes stay ok with recorded: false, the rea
     await call(admin, { openid: STAFF, updateType: 'unbind' });
   });
 
+  // A JSON 200 whose data lacks the write's count: the SDK resolves doc().set with stats.updated
+  // undefined (test/integration/database.test.ts), which is no evidence that anything was saved.
+  const WITHOUT_COUNT = { kind: 'answer', body: { requestId: 'x', data: {} } } as const;
+
+  test('a history write answered without its count is not recorded: the bind stays ok with recorded: false', async () => {
+    cloud.openapi.addKnownUsers([STAFF]);
+    cloud.faults.next(WITHOUT_COUNT, { api: 'database.modifyDocument', collection: 'logistics_activity', times: Infinity });
+    expect(await call(admin, { openid: STAFF, updateType: 'bind' })).toMatchObject({ ok: true, data: { recorded: false } });
+    expect(documents('logistics_printers')).toEqual([expect.objectContaining({ _id: STAFF })]);
+    cloud.faults.clear();
+    await call(admin, { openid: STAFF, updateType: 'unbind' });
+  });
+
+  test('an invite write answered without its count: the mint is OUTCOME_UNKNOWN and hands out no token', async () => {
+    cloud.faults.next(WITHOUT_COUNT, { api: 'database.modifyDocument', collection: 'logistics_invites', times: Infinity });
+    const minted = await call(admin, { updateType: 'invite' });
+    expect(minted).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN' });
+    expect(minted.data).toBeUndefined();
+    expect(JSON.stringify(minted)).not.toMatch(/[A-Za-z0-9_-]{32}/);
+  });
+
   test('the invites collection failing: the mint fails with the database\'s own code, the invites part fails on its own', async () => {
     cloud.faults.next({ kind: 'tcbJson', code: 'DATABASE_PERMISSION_DENIED' }, { collection: 'logistics_invites', times: Infinity });
     expect(await call(admin, { updateType: 'invite' })).toMatchObject({ ok: false, errCode: -502003, code: 'DATABASE_PERMISSION_DENIED' });
