@@ -153,7 +153,12 @@ function statsNumber(result: CallResult, key: string): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-/** Why a resolve is not the database's answer to this request, or undefined. */
+/**
+ * Why a resolve is not the database's answer to this request, or undefined. A write counts as
+ * done only on its answer's own evidence: the SDK resolves a JSON 200 whose `data` lacks the count
+ * all the same (doc().set with `stats.updated` undefined), and that is no answer. Where the SDK
+ * fills a missing count in as 0 (where().update, doc().remove) nothing here can tell it apart.
+ */
 function notDatabaseAnswer(op: DatabaseRequest['op'], result: CallResult): string | undefined {
   switch (op) {
     case 'get':
@@ -161,9 +166,12 @@ function notDatabaseAnswer(op: DatabaseRequest['op'], result: CallResult): strin
     case 'update':
       return statsNumber(result, 'updated') === undefined ? 'an update answer without a count of documents updated' : undefined;
     case 'set':
+      return statsNumber(result, 'updated') === undefined ? 'a set answer without a count of documents updated' : undefined;
     case 'remove':
+      return statsNumber(result, 'removed') === undefined ? 'a remove answer without a count of documents removed' : undefined;
     case 'createCollection':
-      return undefined;
+      // The SDK answers only the body's requestId (every answer of the database carries one).
+      return typeof result.requestId === 'string' && result.requestId !== '' ? undefined : 'a createCollection answer without a request id';
   }
 }
 
@@ -187,7 +195,7 @@ function databaseCall(op: DatabaseRequest['op']): Call<DatabaseRequest> {
     dataOf: (result): DatabaseAnswer => {
       if (op === 'get') return { documents: result.data as unknown[] };
       if (op === 'update') return { updated: statsNumber(result, 'updated')! };
-      if (op === 'set') return { updated: statsNumber(result, 'updated') ?? 0, created: statsNumber(result, 'created') === 1 };
+      if (op === 'set') return { updated: statsNumber(result, 'updated')!, created: statsNumber(result, 'created') === 1 };
       return {};
     },
   };

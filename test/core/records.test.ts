@@ -5,7 +5,7 @@
  */
 import type { AuditLine } from '../../core/audit';
 import { getBindingsOperation, type ReadRequest } from '../../core/operations/get-bindings';
-import { cloudbaseDatabase, type SdkDatabase } from '../../core/records/database';
+import { cloudbaseDatabase, DATABASE_CALLS, type SdkDatabase } from '../../core/records/database';
 import { historyEntry, readHistoryEntry } from '../../core/records/history';
 import { closedAt, inviteDocument, inviteItem, inviteStatus, listed, newInviteSecrets, readInvite, tokenHashOf, type StoredInvite } from '../../core/records/invites';
 import { peopleOf, personOf } from '../../core/records/roster';
@@ -124,6 +124,26 @@ describe('the thin layer asks the SDK as documented', () => {
       ['remove', 'logistics_printers', 'oA'],
       ['create', 'logistics_printers'],
     ]);
+  });
+});
+
+describe('a write counts as an answer only on its own evidence', () => {
+  // The answers as wx-server-sdk 4.0.2 resolves them (test/integration/database.test.ts).
+  test.each([
+    ['set', { _id: 'oA', stats: { updated: 1, created: 0 }, errMsg: 'document.set:ok' }, true],
+    ['set', { _id: 'oA', stats: { updated: 0, created: 1 }, errMsg: 'document.set:ok' }, true],
+    ['set', { _id: 'oA', stats: { updated: undefined, created: 0 }, errMsg: 'document.set:ok' }, false],
+    ['set', { _id: 'oA', stats: { updated: 0.5, created: 0 }, errMsg: 'document.set:ok' }, false],
+    ['set', { _id: 'oA', errMsg: 'document.set:ok' }, false],
+    ['update', { stats: { updated: 0 }, errMsg: 'collection.update:ok' }, true],
+    ['update', { stats: {}, errMsg: 'collection.update:ok' }, false],
+    ['remove', { stats: { removed: 1 }, errMsg: 'document.remove:ok' }, true],
+    ['remove', { stats: { removed: undefined }, errMsg: 'document.remove:ok' }, false],
+    ['remove', {}, false],
+    ['createCollection', { errMsg: 'createCollection:ok', requestId: 'r1' }, true],
+    ['createCollection', { errMsg: 'createCollection:ok' }, false],
+  ] as const)('%s answering %j: an answer %s', (op, result, answer) => {
+    expect(DATABASE_CALLS[op].notAnAnswer(result, true) === undefined).toBe(answer);
   });
 });
 

@@ -333,6 +333,25 @@ describe('faults', () => {
     expect(answer[0]).toHaveProperty('thrown');
   });
 
+  test('a JSON 200 whose data lacks the write\'s count: the SDK resolves anyway; only doc().set and doc().update show it', async () => {
+    // What core/records/database.ts reads as a write's evidence, as the SDK hands it over. The SDK
+    // fills in a missing count as 0 for where().update and doc().remove (`|| 0`): those answers
+    // cannot be told from "changed nothing".
+    const lacking = { kind: 'answer', body: { requestId: 'x', data: {} } } as const;
+    cloud.faults.next(lacking, { api: 'database.modifyDocument', times: Infinity });
+    cloud.faults.next(lacking, { api: 'database.removeDocument', times: Infinity });
+    expect(await resolved(fn, { on: 'items', calls: [['doc', 'i1'], ['set', { data: { only: 'this' } }]] })).toEqual({ _id: 'i1', stats: { updated: undefined, created: 0 }, errMsg: 'document.set:ok' });
+    expect(await resolved(fn, { on: 'items', calls: [['doc', 'i1'], ['update', { data: { n: 10 } }]] })).toEqual({ stats: { updated: undefined }, errMsg: 'document.update:ok' });
+    expect(await resolved(fn, { on: 'items', calls: [['where', { group: 'x' }], ['update', { data: { flag: 1 } }]] })).toEqual({ stats: { updated: 0 }, errMsg: 'collection.update:ok' });
+    expect(await resolved(fn, { on: 'items', calls: [['doc', 'i2'], ['remove']] })).toEqual({ stats: { removed: 0 }, errMsg: 'document.remove:ok' });
+    expect(await resolved(fn, { on: 'items', calls: [['where', { group: 'x' }], ['remove']] })).toEqual({ stats: { removed: undefined }, errMsg: 'collection.remove:ok' });
+    // createCollection answers the body's requestId and nothing else; a body without it, none.
+    expect(await resolved(fn, { on: 'db', calls: [['createCollection', 'fresh']] })).toEqual({ errMsg: 'createCollection:ok', requestId: 'local-cloud' });
+    cloud.faults.next({ kind: 'answer', body: { data: {} } }, { api: 'database.addCollection' });
+    expect(await resolved(fn, { on: 'db', calls: [['createCollection', 'other']] })).toEqual({ errMsg: 'createCollection:ok' });
+    expect(cloud.database.documents('items')).toHaveLength(5);
+  });
+
   test('an openapi-only fault kind on a database request is refused with a reason, not ignored', async () => {
     cloud.faults.next({ kind: 'errcode', errcode: -1 }, { api: 'database.getDocument' });
     expect((await thrown(fn, { on: 'items', calls: [['get']] })).errCode).toBe(-501007);

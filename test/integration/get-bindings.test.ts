@@ -232,6 +232,27 @@ describe('getBindings', () => {
     expect(lastArrival).toBeLessThan(firstAnswer);
   });
 
+  test('the roster is read together with getPrinter: each arrived before either was answered (request log)', async () => {
+    // Both answers held back a while: a function reading the roster after getPrinter's answer (or
+    // before it) could not send the second request before the first answer came.
+    cloud.database.seed('logistics_printers', [{ _id: 'oPrinterOne', name: '一号' }]);
+    try {
+      cloud.faults.next({ kind: 'slow', delayMs: 400 }, { api: 'logistics.getPrinter' });
+      cloud.faults.next({ kind: 'slow', delayMs: 400 }, { collection: 'logistics_printers' });
+      const envelope = await call(reader, { parts: ['printers'] });
+      expect(dataOf(envelope).printers).toMatchObject({ ok: true, people: [{ openid: 'oPrinterOne', name: '一号' }], roster: { ok: true } });
+      const openapi = openapiRequests(cloud, { functionName: 'getBindings' });
+      const database = cloud.requests({ functionName: 'getBindings' }).filter((request) => request.service === 'database');
+      expect(openapi.map((request) => request.apiName)).toEqual(['logistics.getPrinter']);
+      expect(database.map((request) => [request.apiName, request.collection])).toEqual([['database.getDocument', 'logistics_printers']]);
+      const both = [openapi[0]!, database[0]!];
+      expect(Math.max(...both.map((request) => request.receivedAt))).toBeLessThan(Math.min(...both.map((request) => request.answeredAt!)));
+    } finally {
+      // The other tests find the roster as the owner made it: empty.
+      cloud.database.seed('logistics_printers', []);
+    }
+  });
+
   test('a read with no answer when the budget ends is READ_TIMEOUT for its part, never OUTCOME_UNKNOWN', async () => {
     const quick = await pool.start({ cloud, fn: 'getBindings', env: { ...ADMIN_ENV, LOGISTICS_TIME_BUDGET_MS: '600', LOGISTICS_REQUEST_TIMEOUT_MS: '600' } });
     cloud.faults.next({ kind: 'hang' }, { api: 'logistics.getAllDelivery' });

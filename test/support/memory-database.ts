@@ -58,7 +58,7 @@ export function memoryDatabase(seed: Record<string, Doc[]> = {}) {
     if (request.op === 'createCollection') {
       if (collections.has(request.collection)) throw databaseError(-1, 'createCollection:fail [ResourceInUse] Table exist.');
       collections.set(request.collection, []);
-      return { errMsg: 'createCollection:ok' };
+      return { errMsg: 'createCollection:ok', requestId: 'memory-database' };
     }
     const docs = collections.get(request.collection);
     if (docs === undefined) throw missing(request);
