@@ -66,8 +66,11 @@ interface ChildAnswer {
   codeCache?: string;
 }
 
-/** Spawns `node <args>` and times spawn → the first line on fd 3 (the answer); the second line gives the peak RSS. */
-function timedChild(node: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ ms: number; answer: ChildAnswer; peakRssKiB: number }> {
+/**
+ * Spawns `node <args>` and times spawn → the first line on fd 3 (the answer); the second line gives
+ * the peak RSS. A child that has not ended after `killAfterMs` is taken for hung and killed.
+ */
+function timedChild(node: string, args: readonly string[], env: Record<string, string>, cwd: string, killAfterMs = 30_000): Promise<{ ms: number; answer: ChildAnswer; peakRssKiB: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
@@ -80,7 +83,7 @@ function timedChild(node: string, args: readonly string[], env: Record<string, s
       if (ms === undefined && chunk.includes(10)) ms = Number(process.hrtime.bigint() - started) / 1e6;
       reported += chunk.toString('utf8');
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -157,7 +160,9 @@ async function warmCalls(cloud: LocalCloud, warmDir: string, options: Options): 
   const event = JSON.stringify({ openid: PRINTER_OPENID, updateType: 'bind' });
   const run = async (logMode: string) => {
     const args = [path.join(warmDir, 'index.js'), event, String(options.warmUp), String(options.warmRounds), logMode];
-    return (await timedChild(options.node, args, environmentFor(cloud, 'updatePrinter', warmDir), warmDir)).answer as unknown as WarmDurations;
+    // The full warm run is (200 + 1500) rounds × three calls, twice; with the records' database round
+    // trips that is about a minute on 2 cores, past the cold starts' 30 s.
+    return (await timedChild(options.node, args, environmentFor(cloud, 'updatePrinter', warmDir), warmDir, 300_000)).answer as unknown as WarmDurations;
   };
   return { logged: await run('logged'), quiet: await run('quiet') };
 }
