@@ -22,39 +22,14 @@ import type { AccountRecord, AccountRef, LogisticsSnapshot } from '../../localcl
 import { startLocalCloud, type CloudRequest, type LocalCloud } from '../../localcloud/server';
 import { clientCaller, inviteShortener, secretScrubber, startingState } from '../demo-cloud';
 import { builtFunctionDir, FUNCTION_NAMES } from '../ensure-built';
+import type { CallAnswer, CollectionView, FunctionCall } from './wire';
 
-/** What wx.cloud.callFunction resolves with, or rejects with (as the page's service reads it). */
-export type CallAnswer = { ok: true; errMsg: string; result: unknown } | { ok: false; errCode: number; errMsg: string };
-
-/** One callFunction the page made, as the console shows it (secrets scrubbed). */
-export interface FunctionCall {
-  id: number;
-  functionName: string;
-  caller: string;
-  /** The event, secrets replaced by ******. */
-  event: unknown;
-  startedAt: number;
-  finishedAt?: number;
-  /** The envelope (or what the call failed with), secrets scrubbed. */
-  answer?: CallAnswer;
-  /** What the function printed during the call (its audit line). */
-  printed?: string;
-  /** The cloud requests it made (their seq). */
-  requests: number[];
-}
-
-export type { AccountRef };
+export type { AccountRef, CallAnswer, CollectionView, FunctionCall };
 
 /** Where the console's export and import folders live: the project's .localcloud/ (git-ignored: they hold the carrier registry's passwords). */
 export const STATE_FOLDERS_DIR = path.resolve(__dirname, '..', '..', '.localcloud');
 /** A folder the console may name: one plain segment under STATE_FOLDERS_DIR. */
 export const STATE_FOLDER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** A collection as the console shows it: each document as relaxed Extended JSON text (dates as $date). */
-export interface CollectionView {
-  name: string;
-  documents: Array<{ id: string; text: string }>;
-}
 
 export type DevEvent = { type: 'request'; request: CloudRequest } | { type: 'call'; call: FunctionCall } | { type: 'changed'; what: string };
 

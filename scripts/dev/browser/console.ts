@@ -8,6 +8,7 @@
  * every API call and as the first message of the live WebSocket. Everything shown is set as
  * textContent (names, remarks and params are user text); passwords arrive redacted.
  */
+import type { CollectionView, FunctionCall } from '../wire';
 
 interface Caller {
   key: string;
@@ -32,10 +33,6 @@ interface CloudState {
   stateDir?: string;
   stateFolders: string[];
 }
-interface CollectionView {
-  name: string;
-  documents: Array<{ id: string; text: string }>;
-}
 interface CloudRequest {
   seq: number;
   functionName: string;
@@ -50,17 +47,6 @@ interface CloudRequest {
   outcome: { kind: string; errcode?: number; errmsg?: string; errorCode?: number; status?: number; reason?: string; code?: string; message?: string };
   receivedAt: number;
   answeredAt?: number;
-}
-interface FunctionCall {
-  id: number;
-  functionName: string;
-  caller: string;
-  event: unknown;
-  startedAt: number;
-  finishedAt?: number;
-  answer?: { ok: boolean; errMsg: string; errCode?: number; result?: unknown };
-  printed?: string;
-  requests: number[];
 }
 interface Card {
   title: string;
